@@ -1,0 +1,146 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { REQUIRED_VALUE_SETS } from '../engine/codes';
+import type {
+  CodeSystemAliases,
+  CriteriaParameters,
+  ScreeningConfig,
+  ValueSetFile,
+} from '../engine/config-types';
+import { codeSystemsSchema, criteriaSchema, valueSetSchema } from './screening-config-schema';
+
+/** The service definition shipped with the product. */
+export const DEFAULT_SERVICE_DIR = resolve(
+  __dirname,
+  '..',
+  '..',
+  'cds-services',
+  'stellar-screening',
+);
+
+/** A configuration file that is missing or wrong; the message names the file and the field. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+// strictRequired off: the oneOf branches of a value-set entry name properties declared above them.
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+const validateCriteria = ajv.compile<CriteriaParameters>(criteriaSchema);
+const validateCodeSystems = ajv.compile<CodeSystemAliases>(codeSystemsSchema);
+const validateValueSet = ajv.compile<ValueSetFile>(valueSetSchema);
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .map((e) => {
+      const where = e.instancePath === '' ? '(top level)' : e.instancePath;
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
+          : '';
+      return `${where} ${e.message ?? 'is invalid'}${extra}`;
+    })
+    .join('; ');
+}
+
+function readJson(file: string, shown: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`${shown}: cannot read the file`, { cause });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(`${shown}: not valid JSON (${(cause as Error).message})`, { cause });
+  }
+}
+
+function checked<T>(value: unknown, validate: ValidateFunction<T>, shown: string): T {
+  if (!validate(value)) throw new ConfigError(`${shown}: ${describe(validate.errors)}`);
+  return value;
+}
+
+function checkRanges(criteria: CriteriaParameters, shown: string) {
+  for (const [name, [lo, hi]] of Object.entries(criteria.plausibility)) {
+    if (lo >= hi)
+      throw new ConfigError(`${shown}: /plausibility/${name} must be [min, max] with min < max`);
+  }
+  if (criteria.age.min > criteria.age.max) {
+    throw new ConfigError(`${shown}: /age/min must not exceed /age/max`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: criteria.timeZone });
+  } catch (cause) {
+    throw new ConfigError(`${shown}: /timeZone "${criteria.timeZone}" is not an IANA time zone`, {
+      cause,
+    });
+  }
+}
+
+/**
+ * Reads and validates a screening service definition: `criteria.json`, `code-systems.json` and
+ * one file per value set in `value-sets/`. Fails fast with a {@link ConfigError} naming the file
+ * and the field, so a site's edit that breaks the screen stops start-up instead of the screen.
+ */
+export function loadScreeningConfig(dir: string = DEFAULT_SERVICE_DIR): ScreeningConfig {
+  const show = (file: string) => relative(process.cwd(), file) || file;
+  const criteriaFile = join(dir, 'criteria.json');
+  const criteria = checked(
+    readJson(criteriaFile, show(criteriaFile)),
+    validateCriteria,
+    show(criteriaFile),
+  );
+  checkRanges(criteria, show(criteriaFile));
+
+  const systemsFile = join(dir, 'code-systems.json');
+  const codeSystems = checked(
+    readJson(systemsFile, show(systemsFile)),
+    validateCodeSystems,
+    show(systemsFile),
+  );
+
+  const valueSetDir = join(dir, 'value-sets');
+  if (!existsSync(valueSetDir)) throw new ConfigError(`${show(valueSetDir)}: folder is missing`);
+  const valueSets: Record<string, ValueSetFile> = {};
+  for (const name of readdirSync(valueSetDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const file = join(valueSetDir, name);
+    const vs = checked(readJson(file, show(file)), validateValueSet, show(file));
+    if (`${vs.id}.json` !== name) {
+      throw new ConfigError(`${show(file)}: /id "${vs.id}" must match the file name`);
+    }
+    for (const [i, entry] of [
+      ...vs.include,
+      ...(vs.exclude ?? []),
+      ...(vs.reject ?? []),
+    ].entries()) {
+      if (!codeSystems[entry.system]) {
+        throw new ConfigError(
+          `${show(file)}: entry ${i} uses code system "${entry.system}", which code-systems.json does not define`,
+        );
+      }
+    }
+    valueSets[vs.id] = vs;
+  }
+  const missing = REQUIRED_VALUE_SETS.filter((id) => !valueSets[id]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `${show(valueSetDir)}: missing value set file(s) ${missing.map((m) => `${m}.json`).join(', ')}`,
+    );
+  }
+  return deepFreeze({ criteria, codeSystems, valueSets });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,256 @@
+import type { CriteriaParameters } from './config-types';
+import {
+  ELEMENT_LABEL,
+  round,
+  type Measurement,
+  type MeasurementElement,
+  type ObservationFacts,
+} from './observations';
+import { HOUR_MS, toIso } from './time';
+import type { CriterionResult, CriterionStatus, Evidence } from './types';
+
+/** Index of the first item with time >= t in a time-sorted list. */
+function lowerBound(list: readonly Measurement[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as Measurement).time < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Latest item at or before t and no earlier than t - window. */
+function latestAtOrBefore(list: readonly Measurement[], t: number, windowMs: number) {
+  const i = lowerBound(list, t + 1) - 1;
+  const m = list[i];
+  return m && m.time >= t - windowMs ? m : undefined;
+}
+
+/** Earliest item strictly after t and no later than t + window. */
+function earliestAfter(list: readonly Measurement[], t: number, windowMs: number) {
+  const m = list[lowerBound(list, t + 1)];
+  return m && m.time <= t + windowMs ? m : undefined;
+}
+
+/** Item closest in time to t within +/- window (inclusive); on a tie the earlier one. */
+export function closestWithin(list: readonly Measurement[], t: number, windowMs: number) {
+  const i = lowerBound(list, t);
+  const after = list[i];
+  // The latest item before t (several at the same instant: the first of them is as good).
+  const before = list[i - 1];
+  const dAfter = after && after.time - t <= windowMs ? after.time - t : Infinity;
+  const dBefore = before && t - before.time <= windowMs ? t - before.time : Infinity;
+  if (dAfter === Infinity && dBefore === Infinity) return undefined;
+  return dBefore <= dAfter ? before : after;
+}
+
+/** A blood-gas value (or P/F) with what it was paired with. */
+interface Reading {
+  gas: Measurement;
+  /** For a computed P/F: the PaO2 and FiO2 it came from. */
+  sources?: { pao2: Measurement; fio2: Measurement };
+  setting: Measurement | undefined;
+  gasQualifies: boolean;
+  qualifies: boolean;
+}
+
+/** P/F values in the lookback: computed from PaO2 + FiO2, and charted ones. */
+export function pfRatios(
+  facts: ObservationFacts,
+  params: CriteriaParameters['bloodGas'],
+  from: number,
+  now: number,
+): { ratios: { gas: Measurement; sources?: Reading['sources'] }[]; unpairedPao2: Measurement[] } {
+  const fio2 = facts.measurements.fio2;
+  const ratios: { gas: Measurement; sources?: Reading['sources'] }[] = [];
+  const unpairedPao2: Measurement[] = [];
+  for (const pao2 of inWindow(facts.measurements.pao2, from, now)) {
+    const f =
+      latestAtOrBefore(fio2, pao2.time, params.fio2BeforeHours * HOUR_MS) ??
+      earliestAfter(fio2, pao2.time, params.fio2AfterMinutes * 60_000);
+    if (!f) {
+      unpairedPao2.push(pao2);
+      continue;
+    }
+    ratios.push({
+      gas: {
+        element: 'pfRatio',
+        value: (100 * pao2.value) / f.value,
+        unit: 'mm[Hg]',
+        time: pao2.time,
+        reference: pao2.reference,
+        notes: [
+          `computed from PaO2 ${round(pao2.value)} mm[Hg] and FiO2 ${round(f.value)} % (${f.reference})`,
+          ...pao2.notes,
+        ],
+      },
+      sources: { pao2, fio2: f },
+    });
+  }
+  for (const charted of inWindow(facts.measurements.pfRatio, from, now)) {
+    ratios.push({ gas: { ...charted, notes: ['charted P/F', ...charted.notes] } });
+  }
+  return { ratios, unpairedPao2 };
+}
+
+function inWindow(list: readonly Measurement[], from: number, to: number): Measurement[] {
+  return list.slice(lowerBound(list, from), lowerBound(list, to + 1));
+}
+
+function gasEvidence(r: Reading, role: Evidence['role']): Evidence[] {
+  const out: Evidence[] = [toEvidence(r.gas, role)];
+  if (r.setting) out.push(toEvidence(r.setting, role));
+  return out;
+}
+
+export function toEvidence(
+  m: Measurement,
+  role?: Evidence['role'],
+  extra: string[] = [],
+): Evidence {
+  const notes = [...m.notes, ...extra];
+  return {
+    label: ELEMENT_LABEL[m.element],
+    value: m.value,
+    unit: m.unit,
+    time: toIso(m.time),
+    reference: m.reference,
+    ...(notes.length ? { notes } : {}),
+    ...(role ? { role } : {}),
+  };
+}
+
+export interface PairedCriterionSpec {
+  id: 'pf-ratio-on-peep' | 'hypercapnia-on-plateau' | 'acidosis-on-plateau';
+  gases: { gas: Measurement; sources?: Reading['sources'] }[];
+  settings: readonly Measurement[];
+  gasQualifies: (v: number) => boolean;
+  settingQualifies: (v: number) => boolean;
+  /** Lower is worse (P/F, pH) or higher is worse (PaCO2). */
+  worse: (a: number, b: number) => boolean;
+  describe: string;
+  settingElement: MeasurementElement;
+  skippedElements: MeasurementElement[];
+}
+
+const MAX_SKIPPED_SHOWN = 5;
+
+/**
+ * The "value X when setting Y" criteria: each blood gas in the lookback is paired with the
+ * setting closest in time; met if any pair meets both thresholds (rules: "Pairing in time").
+ */
+export function evaluatePairedCriterion(
+  spec: PairedCriterionSpec,
+  facts: ObservationFacts,
+  params: CriteriaParameters['bloodGas'],
+  lookback: { from: number; to: number },
+): CriterionResult {
+  const window = params.ventilatorSettingHours * HOUR_MS;
+  const readings: Reading[] = spec.gases.map(({ gas, sources }) => {
+    const setting = closestWithin(spec.settings, gas.time, window);
+    const gasQualifies = spec.gasQualifies(gas.value);
+    return {
+      gas,
+      ...(sources ? { sources } : {}),
+      setting,
+      gasQualifies,
+      qualifies: gasQualifies && setting !== undefined && spec.settingQualifies(setting.value),
+    };
+  });
+  const paired = readings.filter((r) => r.setting !== undefined);
+  const qualifying = readings.filter((r) => r.qualifies);
+  const unpairedQualifying = readings.filter((r) => !r.setting && r.gasQualifies);
+
+  const pick = (list: Reading[]) =>
+    list.reduce<Reading | undefined>(
+      (w, r) => (!w || spec.worse(r.gas.value, w.gas.value) ? r : w),
+      undefined,
+    );
+  const latest = paired.reduce<Reading | undefined>(
+    (l, r) => (!l || r.gas.time >= l.gas.time ? r : l),
+    undefined,
+  );
+
+  let status: CriterionStatus;
+  let reason: string;
+  const evidence: Evidence[] = [];
+  const worst = pick(qualifying);
+  if (worst) {
+    status = 'met';
+    reason = `${spec.describe}: ${describeReading(worst)}`;
+    evidence.push(...gasEvidence(worst, 'worst-qualifying'));
+  } else if (paired.length > 0 && unpairedQualifying.length === 0) {
+    status = 'not-met';
+    const w = pick(paired) as Reading;
+    reason = `No qualifying pair in ${params.lookbackHours} h (worst: ${describeReading(w)})`;
+    if (w !== latest) evidence.push(...gasEvidence(w, 'worst-pair'));
+  } else if (unpairedQualifying.length > 0) {
+    status = 'unknown';
+    const u = pick(unpairedQualifying) as Reading;
+    reason = `${describeGas(u.gas)} qualifies but no ${ELEMENT_LABEL[spec.settingElement]} charted within ${params.ventilatorSettingHours} h: confirm`;
+    evidence.push(toEvidence(u.gas, 'unpaired-qualifying'));
+  } else {
+    status = 'unknown';
+    reason =
+      readings.length === 0
+        ? `No usable blood gas in the last ${params.lookbackHours} h`
+        : `No ${ELEMENT_LABEL[spec.settingElement]} charted within ${params.ventilatorSettingHours} h of any blood gas`;
+  }
+  if (latest && latest !== worst) evidence.push(...gasEvidence(latest, 'most-recent'));
+  else if (latest && latest === worst) {
+    for (const e of evidence) e.notes = [...(e.notes ?? []), 'also the most recent pair'];
+  }
+  evidence.push(...skippedEvidence(facts, spec.skippedElements, lookback, window));
+  return {
+    id: spec.id,
+    kind: 'inclusion',
+    group: 'physiology-or-weaning',
+    status,
+    reason,
+    evidence,
+  };
+}
+
+function describeGas(m: Measurement): string {
+  const v = m.element === 'ph' ? round(m.value, 2) : Math.round(m.value);
+  return `${ELEMENT_LABEL[m.element]} ${v}`;
+}
+
+function describeReading(r: Reading): string {
+  const setting = r.setting
+    ? ` on ${ELEMENT_LABEL[r.setting.element]} ${round(r.setting.value)} cmH2O`
+    : '';
+  return `${describeGas(r.gas)}${setting} at ${toIso(r.gas.time).slice(0, 16)}Z`;
+}
+
+function skippedEvidence(
+  facts: ObservationFacts,
+  elements: MeasurementElement[],
+  lookback: { from: number; to: number },
+  window: number,
+): Evidence[] {
+  const relevant = facts.skipped.filter(
+    (s) =>
+      elements.includes(s.element) &&
+      s.time !== undefined &&
+      s.time >= lookback.from - window &&
+      s.time <= lookback.to,
+  );
+  const shown: Evidence[] = relevant.slice(-MAX_SKIPPED_SHOWN).map((s) => ({
+    label: ELEMENT_LABEL[s.element],
+    time: toIso(s.time as number),
+    reference: s.reference,
+    notes: [s.reason],
+    role: 'skipped' as const,
+  }));
+  if (relevant.length > MAX_SKIPPED_SHOWN) {
+    shown.push({
+      label: 'Skipped values',
+      notes: [`${relevant.length - MAX_SKIPPED_SHOWN} more values skipped for data quality`],
+      role: 'skipped',
+    });
+  }
+  return shown;
+}

@@ -1,0 +1,204 @@
+import type { CodeableConcept, Observation, ObservationComponent, Quantity } from 'fhir/r4';
+import type { CodeMatch, CompiledValueSets } from './codes';
+import type { CriteriaParameters, Range } from './config-types';
+import { parseFhirTime, type ParsedTime } from './time';
+import { CANONICAL_UNIT, normalizeQuantity, type QuantityKind } from './units';
+
+/** The numeric elements the screen reads from Observations. */
+export type MeasurementElement = 'pao2' | 'paco2' | 'ph' | 'fio2' | 'pfRatio' | 'peep' | 'plateau';
+
+const ELEMENTS: readonly {
+  element: MeasurementElement;
+  valueSet: 'pao2' | 'paco2' | 'ph' | 'fio2' | 'pf-ratio' | 'peep' | 'plateau';
+  kind: QuantityKind;
+  label: string;
+}[] = [
+  { element: 'pao2', valueSet: 'pao2', kind: 'blood-gas-pressure', label: 'PaO2' },
+  { element: 'paco2', valueSet: 'paco2', kind: 'blood-gas-pressure', label: 'PaCO2' },
+  { element: 'ph', valueSet: 'ph', kind: 'ph', label: 'pH' },
+  { element: 'fio2', valueSet: 'fio2', kind: 'fio2', label: 'FiO2' },
+  { element: 'pfRatio', valueSet: 'pf-ratio', kind: 'pf-ratio', label: 'P/F ratio' },
+  { element: 'peep', valueSet: 'peep', kind: 'airway-pressure', label: 'PEEP' },
+  { element: 'plateau', valueSet: 'plateau', kind: 'airway-pressure', label: 'Plateau pressure' },
+];
+
+export const ELEMENT_LABEL = Object.fromEntries(
+  ELEMENTS.map((e) => [e.element, e.label]),
+) as Record<MeasurementElement, string>;
+
+/** A usable value in its canonical unit. */
+export interface Measurement {
+  element: MeasurementElement;
+  value: number;
+  unit: string;
+  time: number;
+  reference: string;
+  notes: string[];
+}
+
+/** A charted value that could not be used, kept so the evidence can say so. */
+export interface SkippedMeasurement {
+  element: MeasurementElement;
+  time: number | undefined;
+  reference: string;
+  reason: string;
+}
+
+/** An Observation with a coded or text answer (pregnancy status, hCG, SBT ...). */
+export interface CodedObservation {
+  valueSet: 'pregnancy-status' | 'hcg' | 'breastfeeding-status' | 'sbt-failed' | 'sbt-attempt';
+  time: number | undefined;
+  reference: string;
+  answer: CodeableConcept | undefined;
+  answerText: string | undefined;
+}
+
+export interface ObservationFacts {
+  /** Usable measurements of each element, sorted by time. */
+  measurements: Record<MeasurementElement, Measurement[]>;
+  skipped: SkippedMeasurement[];
+  /** Times of ventilator-setting observations (PEEP, plateau, FiO2 setting), with references. */
+  ventilatorSettings: { time: number; reference: string }[];
+  coded: CodedObservation[];
+}
+
+const USABLE_STATUS = new Set(['final', 'amended', 'corrected', 'preliminary']);
+const CODED_SETS = [
+  'pregnancy-status',
+  'hcg',
+  'breastfeeding-status',
+  'sbt-failed',
+  'sbt-attempt',
+] as const;
+
+/** Observation time by the rules' order of preference. */
+export function observationTime(obs: Observation): ParsedTime | undefined {
+  const period = obs.effectivePeriod;
+  return (
+    parseFhirTime(obs.effectiveDateTime) ??
+    parseFhirTime(period && typeof period === 'object' ? period.start : undefined) ??
+    parseFhirTime(obs.effectiveInstant) ??
+    parseFhirTime(obs.issued)
+  );
+}
+
+function plausibleRange(element: MeasurementElement, p: CriteriaParameters['plausibility']): Range {
+  return element === 'pfRatio' ? p.pfRatio : p[element];
+}
+
+function hasNumber(q: Quantity | undefined): q is Quantity & { value: number } {
+  return !!q && typeof q === 'object' && typeof q.value === 'number';
+}
+
+/**
+ * Reads every Observation once: numeric measurements in canonical units (top-level value or panel
+ * components), ventilator-setting evidence, and coded answers.
+ */
+export function readObservations(
+  observations: readonly Observation[],
+  valueSets: CompiledValueSets,
+  params: CriteriaParameters,
+): ObservationFacts {
+  const facts: ObservationFacts = {
+    measurements: { pao2: [], paco2: [], ph: [], fio2: [], pfRatio: [], peep: [], plateau: [] },
+    skipped: [],
+    ventilatorSettings: [],
+    coded: [],
+  };
+
+  for (const obs of observations) {
+    if (typeof obs.status !== 'string' || !USABLE_STATUS.has(obs.status)) continue;
+    const reference = `Observation/${String(obs.id)}`;
+    const parsed = observationTime(obs);
+    const time = parsed?.hasTime ? parsed.start : undefined;
+    const timeNotes = parsed?.assumedUtc ? ['time had no offset: read as UTC'] : [];
+
+    const readOne = (
+      concept: CodeableConcept | undefined,
+      holder: Observation | ObservationComponent,
+    ) => {
+      for (const spec of ELEMENTS) {
+        const set = valueSets[spec.valueSet];
+        const found: CodeMatch | undefined = set.matchConcept(concept);
+        if (!found) continue;
+        if (set.rejects(concept)) return; // capillary / venous / excluded code alongside
+        if (holder.dataAbsentReason || !hasNumber(holder.valueQuantity)) return;
+        const isSetting =
+          spec.element === 'peep' ||
+          spec.element === 'plateau' ||
+          valueSets['fio2-setting'].matchConcept(concept) !== undefined;
+        if (isSetting && time !== undefined) facts.ventilatorSettings.push({ time, reference });
+        if (time === undefined) {
+          facts.skipped.push({
+            element: spec.element,
+            time: undefined,
+            reference,
+            reason: parsed ? 'no time of day: cannot be paired' : 'no usable time',
+          });
+          return;
+        }
+        const q = holder.valueQuantity;
+        const norm = normalizeQuantity(spec.kind, q.value, q.code, q.unit);
+        if (!norm.ok) {
+          facts.skipped.push({ element: spec.element, time, reference, reason: norm.reason });
+          return;
+        }
+        const [lo, hi] = plausibleRange(spec.element, params.plausibility);
+        if (norm.value < lo || norm.value > hi) {
+          facts.skipped.push({
+            element: spec.element,
+            time,
+            reference,
+            reason: `implausible value skipped (${round(norm.value)} outside ${lo}-${hi})`,
+          });
+          return;
+        }
+        const notes = [...timeNotes];
+        if (found.entry.note) notes.push(found.entry.note);
+        facts.measurements[spec.element].push({
+          element: spec.element,
+          value: norm.value,
+          unit: CANONICAL_UNIT[spec.kind],
+          time,
+          reference,
+          notes,
+        });
+        return;
+      }
+    };
+
+    readOne(obs.code, obs);
+    if (Array.isArray(obs.component)) {
+      for (const component of obs.component) {
+        if (component && typeof component === 'object') readOne(component.code, component);
+      }
+    }
+
+    for (const id of CODED_SETS) {
+      const set = valueSets[id];
+      const byCode = set.matchConcept(obs.code);
+      // A failed SBT may be charted as its own code, or as an SBT observation whose answer is.
+      const byAnswer = id === 'sbt-failed' && set.matchConcept(obs.valueCodeableConcept);
+      if (!byCode && !byAnswer) continue;
+      if (obs.dataAbsentReason) continue;
+      facts.coded.push({
+        valueSet: id,
+        time: parsed?.start,
+        reference,
+        answer: obs.valueCodeableConcept,
+        answerText:
+          typeof obs.valueString === 'string' ? obs.valueString : obs.valueCodeableConcept?.text,
+      });
+    }
+  }
+
+  for (const list of Object.values(facts.measurements)) list.sort((a, b) => a.time - b.time);
+  facts.ventilatorSettings.sort((a, b) => a.time - b.time);
+  return facts;
+}
+
+/** Rounds for display only (never before comparing). */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

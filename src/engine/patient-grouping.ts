@@ -1,0 +1,49 @@
+import type { BundleEntry, FhirResource } from 'fhir/r4';
+
+/** Resources of one patient, gathered from a multi-patient Bundle. */
+export interface PatientResources {
+  patientId: string;
+  resources: FhirResource[];
+}
+
+/** Where a resource points at its patient (R4 uses `subject` or `patient`). */
+function patientReference(resource: FhirResource): string | undefined {
+  const r = resource as { subject?: { reference?: unknown }; patient?: { reference?: unknown } };
+  const ref = r.subject?.reference ?? r.patient?.reference;
+  return typeof ref === 'string' ? ref : undefined;
+}
+
+/**
+ * Splits Bundle entries into one group per Patient, in the order the Patients appear. References
+ * may be relative (`Patient/1`), absolute (`https://ehr/fhir/Patient/1`) or a Patient entry's
+ * `fullUrl` (`urn:uuid:...`). Resources whose patient is not in the Bundle are left out and
+ * counted, so a caller can report them.
+ */
+export function groupResourcesByPatient(entries: readonly BundleEntry[]): {
+  patients: PatientResources[];
+  unassigned: number;
+} {
+  const groups = new Map<string, PatientResources>();
+  const alias = new Map<string, string>();
+  for (const entry of entries) {
+    const r = entry?.resource;
+    if (r?.resourceType !== 'Patient' || typeof r.id !== 'string') continue;
+    if (!groups.has(r.id)) groups.set(r.id, { patientId: r.id, resources: [r] });
+    alias.set(`Patient/${r.id}`, r.id);
+    if (typeof entry.fullUrl === 'string') alias.set(entry.fullUrl, r.id);
+  }
+  let unassigned = 0;
+  for (const entry of entries) {
+    const r = entry?.resource;
+    if (!r || typeof r !== 'object' || r.resourceType === 'Patient') continue;
+    const ref = patientReference(r);
+    const id =
+      ref === undefined
+        ? undefined
+        : (alias.get(ref) ?? alias.get(ref.replace(/^.*\/(Patient\/[^/]+)$/, '$1')));
+    const group = id === undefined ? undefined : groups.get(id);
+    if (group) group.resources.push(r);
+    else unassigned++;
+  }
+  return { patients: [...groups.values()], unassigned };
+}

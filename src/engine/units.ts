@@ -1,0 +1,95 @@
+/**
+ * Unit normalisation for the measurements the screen reads, as set out in the rules document
+ * ("Reading observations"). Values are converted unrounded; rounding is for display only.
+ */
+
+/** What kind of quantity a measurement is, which decides the units it may come in. */
+export type QuantityKind = 'blood-gas-pressure' | 'airway-pressure' | 'fio2' | 'ph' | 'pf-ratio';
+
+export const CANONICAL_UNIT: Record<QuantityKind, string> = {
+  'blood-gas-pressure': 'mm[Hg]',
+  'airway-pressure': 'cm[H2O]',
+  fio2: '%',
+  ph: '[pH]',
+  'pf-ratio': 'mm[Hg]',
+};
+
+export const KPA_TO_MMHG = 7.50064;
+export const MBAR_TO_CMH2O = 1.019716;
+export const KPA_TO_CMH2O = 10.19716;
+// 1 mmHg = 1.359510 cmH2O. Not in the rules document; an airway pressure charted in mmHg is
+// still a pressure, and converting it is safer than dropping it.
+export const MMHG_TO_CMH2O = 1.35951;
+
+/** Result of normalising one quantity: a canonical value, or why it was skipped. */
+export type Normalized = { ok: true; value: number } | { ok: false; reason: string };
+
+/** The unit of a Quantity as one lower-case token: the UCUM code, else the free-text unit. */
+function unitToken(code: unknown, unit: unknown): string | undefined {
+  const pick = typeof code === 'string' && code.trim() !== '' ? code : unit;
+  if (typeof pick !== 'string') return undefined;
+  const t = pick.trim().toLowerCase().replace(/\s+/g, '');
+  return t === '' ? undefined : t;
+}
+
+const MMHG = new Set(['mm[hg]', 'mmhg', 'torr']);
+const KPA = new Set(['kpa']);
+const CMH2O = new Set(['cm[h2o]', 'cmh2o', 'cmofwater']);
+const MBAR = new Set(['mbar', 'hpa']);
+const PERCENT = new Set(['%', 'percent', 'pct']);
+const FRACTION = new Set(['1', '{ratio}', 'ratio', 'fraction']);
+const FLOW = new Set(['l/min', 'lpm', 'l/mn', 'liters/min', 'litres/min', 'l/minute']);
+const PH = new Set(['[ph]', 'ph']);
+
+const skip = (reason: string): Normalized => ({ ok: false, reason });
+const ok = (value: number): Normalized => ({ ok: true, value });
+
+/**
+ * Converts a charted value to the canonical unit of its kind.
+ * @param value the Quantity's value
+ * @param code the Quantity's UCUM `code`
+ * @param unit the Quantity's human-readable `unit`
+ */
+export function normalizeQuantity(
+  kind: QuantityKind,
+  value: number,
+  code: unknown,
+  unit: unknown,
+): Normalized {
+  if (!Number.isFinite(value)) return skip('value is not a number');
+  const u = unitToken(code, unit);
+  switch (kind) {
+    case 'blood-gas-pressure':
+    case 'pf-ratio':
+      if (u === undefined) {
+        // A charted P/F with no unit is read as mmHg; any other pressure needs its unit.
+        return kind === 'pf-ratio' ? ok(value) : skip('pressure without a unit skipped');
+      }
+      if (MMHG.has(u)) return ok(value);
+      if (KPA.has(u)) return ok(value * KPA_TO_MMHG);
+      return skip(`unit "${u}" not understood`);
+    case 'airway-pressure':
+      if (u === undefined) return skip('pressure without a unit skipped');
+      if (CMH2O.has(u)) return ok(value);
+      if (MBAR.has(u)) return ok(value * MBAR_TO_CMH2O);
+      if (KPA.has(u)) return ok(value * KPA_TO_CMH2O);
+      if (MMHG.has(u)) return ok(value * MMHG_TO_CMH2O);
+      return skip(`unit "${u}" not understood`);
+    case 'fio2':
+      return normalizeFio2(value, u);
+    case 'ph':
+      if (u === undefined || PH.has(u)) return ok(value);
+      return skip(`unit "${u}" not understood for pH`);
+  }
+}
+
+function normalizeFio2(value: number, u: string | undefined): Normalized {
+  if (u !== undefined && FLOW.has(u)) return skip('oxygen flow, not an FiO2: skipped');
+  if (u !== undefined && PERCENT.has(u)) return ok(value);
+  if (u === undefined || FRACTION.has(u)) {
+    if (value <= 1) return ok(value * 100);
+    if (value < 20) return skip('bare number between 1 and 20 is an oxygen flow, not an FiO2');
+    return ok(value);
+  }
+  return skip(`unit "${u}" not understood for FiO2`);
+}
