@@ -1,0 +1,37 @@
+import { calendarDateIn, parseFhirTime } from '../../src/engine/time';
+
+describe('parseFhirTime', () => {
+  it('reads an instant with an offset as the same moment in UTC', () => {
+    expect(parseFhirTime('2026-03-01T10:00:00+02:00')?.start).toBe(
+      Date.parse('2026-03-01T08:00:00Z'),
+    );
+  });
+
+  it('reads a time without an offset as UTC and says so, whatever the machine zone', () => {
+    const t = parseFhirTime('2026-03-01T08:00:00');
+    expect(t?.start).toBe(Date.parse('2026-03-01T08:00:00Z'));
+    expect(t?.assumedUtc).toBe(true);
+  });
+
+  it('gives partial dates the whole span they can mean', () => {
+    const month = parseFhirTime('1946-02');
+    expect(month?.hasTime).toBe(false);
+    expect(new Date(month!.start).toISOString()).toBe('1946-02-01T00:00:00.000Z');
+    expect(new Date(month!.end).toISOString()).toBe('1946-02-28T23:59:59.999Z');
+    expect(new Date(parseFhirTime('1948')!.end).toISOString()).toBe('1948-12-31T23:59:59.999Z');
+  });
+
+  it('refuses impossible dates and non-strings', () => {
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-03-01T25:00:00Z', 'yesterday', 42, null]) {
+      expect(parseFhirTime(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe('calendarDateIn', () => {
+  it('gives the calendar date in the site time zone, not in UTC', () => {
+    const ms = Date.parse('2026-03-01T02:00:00Z');
+    expect(calendarDateIn(ms, 'UTC')).toEqual([2026, 3, 1]);
+    expect(calendarDateIn(ms, 'America/New_York')).toEqual([2026, 2, 28]);
+  });
+});
