@@ -1,10 +1,11 @@
-import type { CriteriaParameters } from './config-types';
+import type { CriteriaParameters, Range } from './config-types';
 import {
   ELEMENT_LABEL,
   round,
   type Measurement,
   type MeasurementElement,
   type ObservationFacts,
+  type SkippedMeasurement,
 } from './observations';
 import { HOUR_MS, toIso } from './time';
 import type { CriterionResult, CriterionStatus, Evidence } from './types';
@@ -60,12 +61,18 @@ interface Reading {
 export function pfRatios(
   facts: ObservationFacts,
   params: CriteriaParameters['bloodGas'],
+  plausible: Range,
   from: number,
   now: number,
-): { ratios: { gas: Measurement; sources?: Reading['sources'] }[]; unpairedPao2: Measurement[] } {
+): {
+  ratios: { gas: Measurement; sources?: Reading['sources'] }[];
+  unpairedPao2: Measurement[];
+  implausible: SkippedMeasurement[];
+} {
   const fio2 = facts.measurements.fio2;
   const ratios: { gas: Measurement; sources?: Reading['sources'] }[] = [];
   const unpairedPao2: Measurement[] = [];
+  const implausible: SkippedMeasurement[] = [];
   for (const pao2 of inWindow(facts.measurements.pao2, from, now)) {
     const f =
       latestAtOrBefore(fio2, pao2.time, params.fio2BeforeHours * HOUR_MS) ??
@@ -74,10 +81,20 @@ export function pfRatios(
       unpairedPao2.push(pao2);
       continue;
     }
+    const value = (100 * pao2.value) / f.value;
+    if (value < plausible[0] || value > plausible[1]) {
+      implausible.push({
+        element: 'pfRatio',
+        time: pao2.time,
+        reference: pao2.reference,
+        reason: `implausible computed P/F skipped (${round(value)} outside ${plausible[0]}-${plausible[1]}, FiO2 from ${f.reference})`,
+      });
+      continue;
+    }
     ratios.push({
       gas: {
         element: 'pfRatio',
-        value: (100 * pao2.value) / f.value,
+        value,
         unit: 'mm[Hg]',
         time: pao2.time,
         reference: pao2.reference,
@@ -92,7 +109,7 @@ export function pfRatios(
   for (const charted of inWindow(facts.measurements.pfRatio, from, now)) {
     ratios.push({ gas: { ...charted, notes: ['charted P/F', ...charted.notes] } });
   }
-  return { ratios, unpairedPao2 };
+  return { ratios, unpairedPao2, implausible };
 }
 
 function inWindow(list: readonly Measurement[], from: number, to: number): Measurement[] {
@@ -133,6 +150,8 @@ export interface PairedCriterionSpec {
   describe: string;
   settingElement: MeasurementElement;
   skippedElements: MeasurementElement[];
+  /** Skipped values found while deriving the gases (implausible computed P/F). */
+  alsoSkipped?: readonly SkippedMeasurement[];
 }
 
 const MAX_SKIPPED_SHOWN = 5;
@@ -202,7 +221,14 @@ export function evaluatePairedCriterion(
   else if (latest && latest === worst) {
     for (const e of evidence) e.notes = [...(e.notes ?? []), 'also the most recent pair'];
   }
-  evidence.push(...skippedEvidence(facts, spec.skippedElements, lookback, window));
+  evidence.push(
+    ...skippedEvidence(
+      [...facts.skipped, ...(spec.alsoSkipped ?? [])],
+      spec.skippedElements,
+      lookback,
+      window,
+    ),
+  );
   return {
     id: spec.id,
     kind: 'inclusion',
@@ -226,12 +252,12 @@ function describeReading(r: Reading): string {
 }
 
 function skippedEvidence(
-  facts: ObservationFacts,
+  skipped: readonly SkippedMeasurement[],
   elements: MeasurementElement[],
   lookback: { from: number; to: number },
   window: number,
 ): Evidence[] {
-  const relevant = facts.skipped.filter(
+  const relevant = skipped.filter(
     (s) =>
       elements.includes(s.element) &&
       s.time !== undefined &&

@@ -47,7 +47,11 @@ export interface EvaluationInput {
   resources: readonly unknown[];
   /** Evaluation time, ISO 8601 with offset. Never read from the clock here. */
   now: string;
-  /** Which searches were done; a type not listed counts as unavailable. */
+  /**
+   * Which searches were done; a type not listed counts as unavailable. Resources that are given
+   * are always used: availability only decides whether the absence of a finding is `not-met`
+   * (searched) or `unknown` (could not look).
+   */
   availability: DataAvailability;
 }
 
@@ -128,7 +132,13 @@ export function evaluatePatient(
   const inLookback = (list: typeof observations.measurements.paco2) =>
     list.filter((m) => m.time >= lookback.from && m.time <= now).map((gas) => ({ gas }));
   const { thresholds: th } = params;
-  const { ratios } = pfRatios(observations, params.bloodGas, lookback.from, now);
+  const { ratios, implausible } = pfRatios(
+    observations,
+    params.bloodGas,
+    params.plausibility.pfRatio,
+    lookback.from,
+    now,
+  );
   const bloodGas = [
     evaluatePairedCriterion(
       {
@@ -141,6 +151,7 @@ export function evaluatePatient(
         describe: `P/F <= ${th.pfRatioMax} on PEEP >= ${th.peepMin}`,
         settingElement: 'peep',
         skippedElements: ['pao2', 'fio2', 'pfRatio', 'peep'],
+        alsoSkipped: implausible,
       },
       observations,
       params.bloodGas,
@@ -231,11 +242,8 @@ export function evaluatePatient(
         : 'None met yet; some could not be decided';
 
   const inclusions: CriterionResult[] = [
-    evaluateAge(searched('Patient') ? patient : undefined, now, params),
-    evaluateRespiratoryFailure(
-      searched('Condition') ? conditions['respiratory-failure'] : [],
-      bloodGas,
-    ),
+    evaluateAge(patient, now, params),
+    evaluateRespiratoryFailure(conditions['respiratory-failure'], bloodGas),
     evaluateInvasiveVentilation(episodes, ventilationSearched, now, params.ventilation),
     group,
     ...members,

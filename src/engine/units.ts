@@ -22,13 +22,13 @@ export const KPA_TO_CMH2O = 10.19716;
 export const MMHG_TO_CMH2O = 1.35951;
 
 /** Result of normalising one quantity: a canonical value, or why it was skipped. */
-export type Normalized = { ok: true; value: number } | { ok: false; reason: string };
+export type Normalized =
+  { ok: true; value: number } | { ok: false; reason: string; unitNotUnderstood?: true };
 
-/** The unit of a Quantity as one lower-case token: the UCUM code, else the free-text unit. */
-function unitToken(code: unknown, unit: unknown): string | undefined {
-  const pick = typeof code === 'string' && code.trim() !== '' ? code : unit;
-  if (typeof pick !== 'string') return undefined;
-  const t = pick.trim().toLowerCase().replace(/\s+/g, '');
+/** A unit string as one lower-case token without spaces, or undefined when empty. */
+function token(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const t = value.trim().toLowerCase().replace(/\s+/g, '');
   return t === '' ? undefined : t;
 }
 
@@ -43,9 +43,15 @@ const PH = new Set(['[ph]', 'ph']);
 
 const skip = (reason: string): Normalized => ({ ok: false, reason });
 const ok = (value: number): Normalized => ({ ok: true, value });
+const unknownUnit = (u: string): Normalized => ({
+  ok: false,
+  reason: `unit "${u}" not understood`,
+  unitNotUnderstood: true,
+});
 
 /**
- * Converts a charted value to the canonical unit of its kind.
+ * Converts a charted value to the canonical unit of its kind. The UCUM `code` is read first; when
+ * it is absent or not understood, the free-text `unit` ("mmHg", "cmH2O") is tried.
  * @param value the Quantity's value
  * @param code the Quantity's UCUM `code`
  * @param unit the Quantity's human-readable `unit`
@@ -57,7 +63,18 @@ export function normalizeQuantity(
   unit: unknown,
 ): Normalized {
   if (!Number.isFinite(value)) return skip('value is not a number');
-  const u = unitToken(code, unit);
+  const fromCode = token(code);
+  const fromText = token(unit);
+  if (fromCode === undefined && fromText === undefined) return convert(kind, value, undefined);
+  const first = fromCode === undefined ? undefined : convert(kind, value, fromCode);
+  if (first && first.ok) return first;
+  if (first && !first.unitNotUnderstood) return first; // understood, and rejected
+  return fromText === undefined || fromText === fromCode
+    ? (first as Normalized)
+    : convert(kind, value, fromText);
+}
+
+function convert(kind: QuantityKind, value: number, u: string | undefined): Normalized {
   switch (kind) {
     case 'blood-gas-pressure':
     case 'pf-ratio':
@@ -67,19 +84,19 @@ export function normalizeQuantity(
       }
       if (MMHG.has(u)) return ok(value);
       if (KPA.has(u)) return ok(value * KPA_TO_MMHG);
-      return skip(`unit "${u}" not understood`);
+      return unknownUnit(u);
     case 'airway-pressure':
       if (u === undefined) return skip('pressure without a unit skipped');
       if (CMH2O.has(u)) return ok(value);
       if (MBAR.has(u)) return ok(value * MBAR_TO_CMH2O);
       if (KPA.has(u)) return ok(value * KPA_TO_CMH2O);
       if (MMHG.has(u)) return ok(value * MMHG_TO_CMH2O);
-      return skip(`unit "${u}" not understood`);
+      return unknownUnit(u);
     case 'fio2':
       return normalizeFio2(value, u);
     case 'ph':
       if (u === undefined || PH.has(u)) return ok(value);
-      return skip(`unit "${u}" not understood for pH`);
+      return unknownUnit(u);
   }
 }
 
@@ -91,5 +108,5 @@ function normalizeFio2(value: number, u: string | undefined): Normalized {
     if (value < 20) return skip('bare number between 1 and 20 is an oxygen flow, not an FiO2');
     return ok(value);
   }
-  return skip(`unit "${u}" not understood for FiO2`);
+  return unknownUnit(u);
 }

@@ -1,0 +1,184 @@
+/**
+ * Behaviour the rules document is silent on, chosen as a careful intensivist would expect and
+ * listed in the README ("Where the product reads the rules more carefully ...").
+ */
+import {
+  adultPatient,
+  before,
+  after,
+  chartedPf,
+  condition,
+  extubation,
+  fio2,
+  intubation,
+  NOW,
+  pao2,
+  patient,
+  peep,
+  procedure,
+  searchedExcept,
+  series,
+  ventilatorDeviceUse,
+  codedObservation,
+} from '../builders/fhir-builders';
+import { configuredScreening, criterion, screen, statusOf } from '../builders/screening';
+
+describe('units understood from the text when the UCUM code is not', () => {
+  it('reads "cmH2O" text when the code is a local unit code', () => {
+    const r = screen([
+      adultPatient(),
+      pao2(70, before({ hours: 3 })),
+      fio2(50, before({ hours: 3 })),
+      peep(10, before({ hours: 3 }), { unit: 'CMH2O_LOCAL', unitText: 'cmH2O' }),
+    ]);
+    expect(statusOf(r, 'pf-ratio-on-peep')).toBe('met');
+  });
+
+  it('converts an airway pressure charted in mmHg (x 1.35951) instead of dropping it', () => {
+    // 3.7 mmHg = 5.03 cmH2O: PEEP >= 5. 3.6 mmHg = 4.89 cmH2O: not.
+    const at = before({ hours: 3 });
+    const base = [adultPatient(), pao2(70, at), fio2(50, at)];
+    expect(statusOf(screen([...base, peep(3.7, at, { unit: 'mm[Hg]' })]), 'pf-ratio-on-peep')).toBe(
+      'met',
+    );
+    expect(statusOf(screen([...base, peep(3.6, at, { unit: 'mm[Hg]' })]), 'pf-ratio-on-peep')).toBe(
+      'not-met',
+    );
+  });
+});
+
+describe('computed P/F plausibility', () => {
+  it('skips a computed P/F outside 20-700 and says so in the evidence', () => {
+    const at = before({ hours: 3 });
+    // PaO2 600 on FiO2 50 % is a P/F of 1200: a charting error somewhere.
+    const r = screen([adultPatient(), pao2(600, at), fio2(50, at), peep(10, at)]);
+    const c = criterion(r, 'pf-ratio-on-peep');
+    expect(c.status).toBe('unknown');
+    expect(
+      c.evidence.some(
+        (e) => e.role === 'skipped' && e.notes?.some((n) => /implausible computed P\/F/.test(n)),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('blood gases without a usable time', () => {
+  it('does not pair a blood gas charted with a date but no time of day', () => {
+    const r = screen([
+      adultPatient(),
+      chartedPf(120, NOW.slice(0, 10)),
+      peep(10, before({ hours: 1 })),
+    ]);
+    expect(statusOf(r, 'pf-ratio-on-peep')).toBe('unknown');
+  });
+
+  it('reads a time without an offset as UTC and notes it', () => {
+    const at = before({ hours: 3 }).replace(/\.\d+Z$|Z$/, '');
+    const r = screen([adultPatient(), chartedPf(150, at), peep(10, before({ hours: 3 }))]);
+    const c = criterion(r, 'pf-ratio-on-peep');
+    expect(c.status).toBe('met');
+    expect(c.evidence[0]?.notes).toContain('time had no offset: read as UTC');
+  });
+});
+
+describe('extubation and reintubation', () => {
+  const intubated = before({ days: 10 });
+  const extubated = before({ days: 2 });
+
+  it('reads ventilator charting within the grace period after an extubation as late charting', () => {
+    const r = screen([
+      adultPatient(),
+      intubation(intubated),
+      extubation(extubated),
+      peep(8, after({ minutes: 30 }, extubated)),
+    ]);
+    const episodes = r.ventilation.episodes;
+    expect(episodes).toHaveLength(1);
+    expect(episodes[0]?.endedByExtubation).toBe(new Date(Date.parse(extubated)).toISOString());
+    expect(episodes[0]?.failedExtubations).toEqual([]);
+    expect(statusOf(r, 'invasive-ventilation-7d')).toBe('not-met');
+  });
+
+  it('reads ventilator charting after the grace period and within 48 h as a reintubation', () => {
+    const r = screen([
+      adultPatient(),
+      intubation(intubated),
+      extubation(extubated),
+      ...series((at) => peep(8, at), {
+        from: after({ hours: 6 }, extubated),
+        to: NOW,
+        everyHours: 4,
+      }),
+    ]);
+    expect(r.ventilation.episodes).toHaveLength(1);
+    expect(r.ventilation.episodes[0]?.failedExtubations).toHaveLength(1);
+    expect(statusOf(r, 'invasive-ventilation-7d')).toBe('met');
+  });
+
+  it('honours a site setting of no grace period', () => {
+    const prepared = configuredScreening((c) => {
+      c.criteria.ventilation.extubationChartingGraceMinutes = 0;
+    });
+    const r = screen(
+      [
+        adultPatient(),
+        intubation(intubated),
+        extubation(extubated),
+        peep(8, after({ minutes: 30 }, extubated)),
+      ],
+      { prepared },
+    );
+    expect(r.ventilation.episodes[0]?.failedExtubations).toHaveLength(1);
+  });
+
+  it('lets an explicit extubation end an in-progress ventilation procedure that was never closed', () => {
+    const stale = procedure({
+      snomed: '1258985005',
+      status: 'in-progress',
+      performedPeriod: { start: intubated },
+    });
+    const r = screen([adultPatient(), stale, extubation(extubated)]);
+    expect(r.ventilation.episodes[0]?.current).toBe(false);
+    expect(statusOf(r, 'invasive-ventilation-7d')).toBe('not-met');
+  });
+});
+
+describe('ventilator device use', () => {
+  it('counts an active device use with no end as ongoing ventilation', () => {
+    const r = screen([
+      adultPatient(),
+      ...ventilatorDeviceUse({ status: 'active', period: { start: before({ days: 8 }) } }),
+    ]);
+    expect(statusOf(r, 'invasive-ventilation-7d')).toBe('met');
+  });
+});
+
+describe('findings in data marked unavailable', () => {
+  it('still uses a Condition that was given although the Condition search was marked failed', () => {
+    const r = screen([adultPatient(), condition({ icd10: 'J80' })], {
+      availability: searchedExcept('Condition'),
+    });
+    expect(statusOf(r, 'respiratory-failure')).toBe('met');
+    expect(statusOf(r, 'hiv')).toBe('unknown');
+  });
+});
+
+describe('pregnancy status answers', () => {
+  it('asks to confirm when the latest pregnancy status is neither pregnant nor not pregnant', () => {
+    const unknownAnswer = codedObservation(
+      { loinc: '82810-3' },
+      { loinc: 'LA4489-6' },
+      before({ days: 3 }),
+    );
+    const r = screen([patient({ birthDate: '1990-01-01' }), unknownAnswer]);
+    expect(statusOf(r, 'pregnancy-or-breastfeeding')).toBe('unknown');
+  });
+});
+
+describe('age on a 29 February birthday', () => {
+  it('turns 81 on 1 March in a year without 29 February', () => {
+    const born = patient({ birthDate: '1944-02-29' });
+    expect(statusOf(screen([born], { now: '2025-02-28T12:00:00Z' }), 'age')).toBe('met');
+    expect(statusOf(screen([born], { now: '2025-03-01T12:00:00Z' }), 'age')).toBe('not-met');
+  });
+});
