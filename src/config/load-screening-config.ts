@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { REQUIRED_VALUE_SETS } from '../engine/codes';
 import type {
@@ -10,14 +10,19 @@ import type {
 } from '../engine/config-types';
 import { codeSystemsSchema, criteriaSchema, valueSetSchema } from './screening-config-schema';
 
-/** The service definition shipped with the product. */
-export const DEFAULT_SERVICE_DIR = resolve(
-  __dirname,
-  '..',
-  '..',
-  'cds-services',
-  'stellar-screening',
-);
+/**
+ * The service definition shipped with the product, found from this file upwards so it resolves
+ * the same from `src/` (tests), `dist/` (the installed command) and `dist-bench/`.
+ */
+export const DEFAULT_SERVICE_DIR = findShippedServiceDir(__dirname);
+
+function findShippedServiceDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'cds-services', 'stellar-screening');
+    if (existsSync(join(candidate, 'criteria.json'))) return candidate;
+    if (dirname(dir) === dir) return resolve(from, '..', '..', 'cds-services', 'stellar-screening');
+  }
+}
 
 /** A configuration file that is missing or wrong; the message names the file and the field. */
 export class ConfigError extends Error {

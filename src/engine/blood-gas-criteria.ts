@@ -246,7 +246,7 @@ function describeGas(m: Measurement): string {
 
 function describeReading(r: Reading): string {
   const setting = r.setting
-    ? ` on ${ELEMENT_LABEL[r.setting.element]} ${round(r.setting.value)} cmH2O`
+    ? ` on ${r.setting.element === 'peep' ? 'PEEP' : 'plateau'} ${round(r.setting.value)} cmH2O`
     : '';
   return `${describeGas(r.gas)}${setting} at ${toIso(r.gas.time).slice(0, 16)}Z`;
 }

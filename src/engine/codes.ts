@@ -169,6 +169,36 @@ function compileValueSet(
   };
 }
 
+const membershipCache = new WeakMap<CompiledValueSets, Map<string, readonly ValueSetId[]>>();
+const NONE: readonly ValueSetId[] = [];
+
+/**
+ * The ids of every value set that includes some coding of the concept. Memoised per distinct
+ * coding, so reading 50,000 Observations costs one Map lookup each instead of one per value set.
+ */
+export function valueSetsOf(
+  valueSets: CompiledValueSets,
+  concept: CodeableConcept | undefined,
+): readonly ValueSetId[] {
+  if (!concept || !Array.isArray(concept.coding)) return NONE;
+  let cache = membershipCache.get(valueSets);
+  if (!cache) membershipCache.set(valueSets, (cache = new Map()));
+  let out: ValueSetId[] | readonly ValueSetId[] = NONE;
+  for (const coding of concept.coding) {
+    if (!coding || typeof coding !== 'object') continue;
+    const key = `${String(coding.system)}|${String(coding.code)}`;
+    let ids = cache.get(key);
+    if (!ids) {
+      ids = REQUIRED_VALUE_SETS.filter((id) => valueSets[id].match(coding));
+      if (ids.length === 0) ids = NONE;
+      cache.set(key, ids);
+    }
+    if (ids.length === 0) continue;
+    out = out.length === 0 ? ids : [...new Set([...out, ...ids])];
+  }
+  return out;
+}
+
 /** Compiles every value set of the configuration once; reuse the result across patients. */
 export function compileValueSets(config: ScreeningConfig): CompiledValueSets {
   const uriIndex = buildUriIndex(config.codeSystems);

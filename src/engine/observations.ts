@@ -1,5 +1,5 @@
 import type { CodeableConcept, Observation, ObservationComponent, Quantity } from 'fhir/r4';
-import type { CodeMatch, CompiledValueSets } from './codes';
+import { valueSetsOf, type CodeMatch, type CompiledValueSets } from './codes';
 import type { CriteriaParameters, Range } from './config-types';
 import { parseFhirTime, type ParsedTime } from './time';
 import { CANONICAL_UNIT, normalizeQuantity, type QuantityKind } from './units';
@@ -117,16 +117,17 @@ export function readObservations(
       concept: CodeableConcept | undefined,
       holder: Observation | ObservationComponent,
     ) => {
+      const member = valueSetsOf(valueSets, concept);
+      if (member.length === 0) return;
       for (const spec of ELEMENTS) {
+        if (!member.includes(spec.valueSet)) continue;
         const set = valueSets[spec.valueSet];
         const found: CodeMatch | undefined = set.matchConcept(concept);
         if (!found) continue;
         if (set.rejects(concept)) return; // capillary / venous / excluded code alongside
         if (holder.dataAbsentReason || !hasNumber(holder.valueQuantity)) return;
         const isSetting =
-          spec.element === 'peep' ||
-          spec.element === 'plateau' ||
-          valueSets['fio2-setting'].matchConcept(concept) !== undefined;
+          spec.element === 'peep' || spec.element === 'plateau' || member.includes('fio2-setting');
         if (isSetting && time !== undefined) facts.ventilatorSettings.push({ time, reference });
         if (time === undefined) {
           facts.skipped.push({
@@ -174,11 +175,14 @@ export function readObservations(
       }
     }
 
+    const codeSets = valueSetsOf(valueSets, obs.code);
     for (const id of CODED_SETS) {
-      const set = valueSets[id];
-      const byCode = set.matchConcept(obs.code);
+      const byCode = codeSets.includes(id);
       // A failed SBT may be charted as its own code, or as an SBT observation whose answer is.
-      const byAnswer = id === 'sbt-failed' && set.matchConcept(obs.valueCodeableConcept);
+      const byAnswer =
+        id === 'sbt-failed' &&
+        obs.valueCodeableConcept !== undefined &&
+        valueSets[id].matchConcept(obs.valueCodeableConcept) !== undefined;
       if (!byCode && !byAnswer) continue;
       if (obs.dataAbsentReason) continue;
       facts.coded.push({

@@ -35,3 +35,27 @@ describe('calendarDateIn', () => {
     expect(calendarDateIn(ms, 'America/New_York')).toEqual([2026, 2, 28]);
   });
 });
+
+describe('parseFhirTime on full instants', () => {
+  it.each([
+    ['2026-03-01T08:00:00Z', '2026-03-01T08:00:00.000Z'],
+    ['2026-03-01T08:00:00.250Z', '2026-03-01T08:00:00.250Z'],
+    ['2026-03-01T08:00:00.123456Z', '2026-03-01T08:00:00.123Z'],
+    ['2026-03-01T09:30:00+01:30', '2026-03-01T08:00:00.000Z'],
+    ['2026-02-28T23:00:00-09:00', '2026-03-01T08:00:00.000Z'],
+    ['2024-02-29T08:00:00Z', '2024-02-29T08:00:00.000Z'],
+  ])('reads %s as %s', (input, iso) => {
+    expect(new Date(parseFhirTime(input)!.start).toISOString()).toBe(iso);
+  });
+
+  it.each([
+    '2026-02-29T08:00:00Z',
+    '2026-04-31T08:00:00Z',
+    '2026-03-01T24:00:00Z',
+    '2026-03-01T08:60:00Z',
+    '2026-0a-01T08:00:00Z',
+    '2026-03-01T08:00:00X',
+  ])('refuses %s', (input) => {
+    expect(parseFhirTime(input)).toBeUndefined();
+  });
+});
