@@ -5,7 +5,7 @@ import { chartVentilation } from './chart-ventilation';
 import { chartDailyLabs, chartVitals } from './chart-vitals';
 import { PROC } from './codes';
 import type { PatientStyle } from './patient-style';
-import type { Rng } from './prng';
+import { createRng, type Rng } from './prng';
 import { buildEncounter, buildProcedure, concept, type Timed } from './resources';
 import type { ChartingProfile, StayPlan } from './stay-plan';
 import { createUnitPicker } from './units';
@@ -47,7 +47,13 @@ export function chartStay(
   const env: ChartEnv = {
     rng: ctx.rng,
     style: ctx.style,
-    units: createUnitPicker(ctx.style.units, ctx.style.siAirway, ctx.rng),
+    // Units draw from their own stream (seeded by one draw that every style makes), so the same
+    // seed charts the same patient whatever the unit style: only the units differ.
+    units: createUnitPicker(
+      ctx.style.units,
+      ctx.style.siAirway,
+      createRng(ctx.rng.int(0, 2 ** 31 - 1)),
+    ),
     now: ctx.now,
     subject: ctx.subject,
     encounter,

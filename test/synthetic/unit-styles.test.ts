@@ -75,3 +75,23 @@ describe('unit styles', () => {
     expect(styles).toEqual(new Set(['mm[Hg]', 'kPa', 'kPa+mm[Hg]']));
   });
 });
+
+describe('unit styles chart the same patient', () => {
+  it('gives the same observations at the same times whatever the unit style', () => {
+    // Codes may differ too: SI labs have their own LOINC codes (creatinine 14682-9 vs 2160-0).
+    const shape = (unitStyle: UnitStyle) =>
+      (
+        observationsOf(
+          generatePatient({
+            seed: 11,
+            scenario: 'likely-ards',
+            now: '2026-03-01T08:00:00Z',
+            unitStyle,
+          }),
+        ) as Observation[]
+      ).map((o) => `${o.id} ${o.effectiveDateTime}`);
+    const conventional = shape('conventional');
+    expect(shape('si')).toEqual(conventional);
+    expect(shape('mixed')).toEqual(conventional);
+  });
+});
