@@ -7,4 +7,5 @@ module.exports = {
   // tsconfig.json ts-jest only transpiles each file here.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
