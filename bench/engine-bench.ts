@@ -1,16 +1,8 @@
 import { loadScreeningConfig } from '../src/config/load-screening-config';
-import { evaluatePatient, prepareScreening, type DataAvailability } from '../src/engine';
+import { ALL_SEARCHED, evaluatePatient, prepareScreening } from '../src/engine';
 import { generatePatient } from '../src/synthetic';
 
 const NOW = '2026-03-01T08:00:00Z';
-const ALL_SEARCHED: DataAvailability = {
-  Patient: 'searched',
-  Observation: 'searched',
-  Condition: 'searched',
-  Procedure: 'searched',
-  DeviceUseStatement: 'searched',
-  AllergyIntolerance: 'searched',
-};
 
 export interface EngineBenchRow {
   observationTarget: number;

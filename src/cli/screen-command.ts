@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import type { Bundle, BundleEntry } from 'fhir/r4';
 import { ConfigError, loadScreeningConfig } from '../config/load-screening-config';
 import {
+  ALL_SEARCHED,
   evaluatePatient,
   groupResourcesByPatient,
   prepareScreening,
-  type DataAvailability,
   type ScreeningResult,
 } from '../engine';
 import { generateCensus } from '../synthetic';
@@ -37,17 +37,6 @@ Options:
   -h, --help        show this help
 
 Exit codes: 0 screened (whatever the verdicts), 1 bad input or configuration, 2 bad arguments.`;
-
-// Everything in a Bundle is all the record has: "not found" means searched, not unavailable.
-const BUNDLE_AVAILABILITY: DataAvailability = {
-  Patient: 'searched',
-  Observation: 'searched',
-  Condition: 'searched',
-  Procedure: 'searched',
-  Encounter: 'searched',
-  DeviceUseStatement: 'searched',
-  AllergyIntolerance: 'searched',
-};
 
 const DEMO_SEED = 20_260_301;
 const DEMO_CENSUS_SIZE = 16;
@@ -132,7 +121,7 @@ export async function runScreenCommand(argv: string[], io: CliIo): Promise<numbe
           evaluatePatient(prepared, {
             resources: p.resources,
             now,
-            availability: BUNDLE_AVAILABILITY,
+            availability: ALL_SEARCHED,
           }),
         );
       }

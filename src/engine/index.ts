@@ -10,4 +10,4 @@ export type { PatientResources } from './patient-grouping';
 export { REQUIRED_VALUE_SETS } from './codes';
 export type * from './types';
 export type * from './config-types';
-export { INCLUSION_IDS, EXCLUSION_IDS, GROUP_MEMBER_IDS } from './types';
+export { ALL_SEARCHED, INCLUSION_IDS, EXCLUSION_IDS, GROUP_MEMBER_IDS } from './types';

@@ -99,6 +99,17 @@ export type SearchedResourceType =
  */
 export type DataAvailability = Partial<Record<SearchedResourceType, 'searched' | 'unavailable'>>;
 
+/** Every search done: a Bundle or export that is the whole record, or a full set of queries. */
+export const ALL_SEARCHED: Readonly<DataAvailability> = Object.freeze({
+  Patient: 'searched',
+  Observation: 'searched',
+  Condition: 'searched',
+  Procedure: 'searched',
+  Encounter: 'searched',
+  DeviceUseStatement: 'searched',
+  AllergyIntolerance: 'searched',
+});
+
 export interface VentilationEpisode {
   /** ISO instant of the first invasive evidence. */
   start: string;

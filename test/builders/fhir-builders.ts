@@ -15,7 +15,7 @@ import type {
   Procedure,
   Quantity,
 } from 'fhir/r4';
-import type { DataAvailability } from '../../src/engine';
+import { ALL_SEARCHED, type DataAvailability } from '../../src/engine';
 
 /** The evaluation time used by every scenario unless a test says otherwise. */
 export const NOW = '2026-03-01T08:00:00Z';
@@ -423,15 +423,7 @@ export function ventilatorDeviceUse(o: {
 // Availability
 
 /** Every search done. */
-export const allSearched: DataAvailability = {
-  Patient: 'searched',
-  Observation: 'searched',
-  Condition: 'searched',
-  Procedure: 'searched',
-  Encounter: 'searched',
-  DeviceUseStatement: 'searched',
-  AllergyIntolerance: 'searched',
-};
+export const allSearched: DataAvailability = ALL_SEARCHED;
 
 /** Every search done except the ones named, which could not be done. */
 export function searchedExcept(...types: (keyof DataAvailability)[]): DataAvailability {
