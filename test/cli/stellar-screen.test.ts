@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -116,6 +116,18 @@ describe('stellar-screen command', () => {
     const unknown = await screen(['--bundel', 'x.json']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--help/);
+  });
+
+  it('stops quietly when the reader closes the pipe early (stellar-screen | head)', async () => {
+    const child = spawn(process.execPath, [BIN, '--demo', '--now', NOW, '--jsonl'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('screens the built-in demo census as a table', async () => {
