@@ -169,12 +169,26 @@ function compileValueSet(
   };
 }
 
-const membershipCache = new WeakMap<CompiledValueSets, Map<string, readonly ValueSetId[]>>();
+// system -> code -> ids of the value sets that include it; two levels so a lookup builds no key.
+type MembershipCache = Map<unknown, Map<unknown, readonly ValueSetId[]>>;
+const membershipCache = new WeakMap<CompiledValueSets, MembershipCache>();
 const NONE: readonly ValueSetId[] = [];
+
+function membershipOf(valueSets: CompiledValueSets, cache: MembershipCache, coding: Coding) {
+  let bySystem = cache.get(coding.system);
+  if (!bySystem) cache.set(coding.system, (bySystem = new Map()));
+  let ids = bySystem.get(coding.code);
+  if (!ids) {
+    const found = REQUIRED_VALUE_SETS.filter((id) => valueSets[id].match(coding));
+    ids = found.length === 0 ? NONE : found;
+    bySystem.set(coding.code, ids);
+  }
+  return ids;
+}
 
 /**
  * The ids of every value set that includes some coding of the concept. Memoised per distinct
- * coding, so reading 50,000 Observations costs one Map lookup each instead of one per value set.
+ * coding, so reading 50,000 Observations costs one lookup each instead of one per value set.
  */
 export function valueSetsOf(
   valueSets: CompiledValueSets,
@@ -183,16 +197,10 @@ export function valueSetsOf(
   if (!concept || !Array.isArray(concept.coding)) return NONE;
   let cache = membershipCache.get(valueSets);
   if (!cache) membershipCache.set(valueSets, (cache = new Map()));
-  let out: ValueSetId[] | readonly ValueSetId[] = NONE;
+  let out: readonly ValueSetId[] = NONE;
   for (const coding of concept.coding) {
     if (!coding || typeof coding !== 'object') continue;
-    const key = `${String(coding.system)}|${String(coding.code)}`;
-    let ids = cache.get(key);
-    if (!ids) {
-      ids = REQUIRED_VALUE_SETS.filter((id) => valueSets[id].match(coding));
-      if (ids.length === 0) ids = NONE;
-      cache.set(key, ids);
-    }
+    const ids = membershipOf(valueSets, cache, coding);
     if (ids.length === 0) continue;
     out = out.length === 0 ? ids : [...new Set([...out, ...ids])];
   }

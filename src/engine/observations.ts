@@ -1,5 +1,5 @@
 import type { CodeableConcept, Observation, ObservationComponent, Quantity } from 'fhir/r4';
-import { valueSetsOf, type CodeMatch, type CompiledValueSets } from './codes';
+import { valueSetsOf, type CodeMatch, type CompiledValueSets, type ValueSetId } from './codes';
 import type { CriteriaParameters, Range } from './config-types';
 import { parseFhirTime, type ParsedTime } from './time';
 import { CANONICAL_UNIT, normalizeQuantity, type QuantityKind } from './units';
@@ -115,9 +115,9 @@ export function readObservations(
 
     const readOne = (
       concept: CodeableConcept | undefined,
+      member: readonly ValueSetId[],
       holder: Observation | ObservationComponent,
     ) => {
-      const member = valueSetsOf(valueSets, concept);
       if (member.length === 0) return;
       for (const spec of ELEMENTS) {
         if (!member.includes(spec.valueSet)) continue;
@@ -168,14 +168,16 @@ export function readObservations(
       }
     };
 
-    readOne(obs.code, obs);
+    const codeSets = valueSetsOf(valueSets, obs.code);
+    readOne(obs.code, codeSets, obs);
     if (Array.isArray(obs.component)) {
       for (const component of obs.component) {
-        if (component && typeof component === 'object') readOne(component.code, component);
+        if (component && typeof component === 'object') {
+          readOne(component.code, valueSetsOf(valueSets, component.code), component);
+        }
       }
     }
 
-    const codeSets = valueSetsOf(valueSets, obs.code);
     for (const id of CODED_SETS) {
       const byCode = codeSets.includes(id);
       // A failed SBT may be charted as its own code, or as an SBT observation whose answer is.
