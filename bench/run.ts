@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: measures, never asserts. Prints a table and writes bench/results/*.json.
- * Options: --runs N (default 9), --sizes 500,5000,50000.
+ * Options: --runs N (default 15), --sizes 500,5000,50000.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { benchEngine } from './engine-bench';
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '9' },
+    runs: { type: 'string', default: '15' },
     sizes: { type: 'string', default: '500,5000,50000' },
   },
 });
