@@ -8,6 +8,7 @@ import {
   prepareScreening,
   type ScreeningResult,
 } from '../engine';
+import { parseFhirTime } from '../engine/time';
 import { generateCensus } from '../synthetic';
 import { formatSummaryTable } from './format-table';
 import { InputError, readBundleFile } from './read-bundle';
@@ -67,13 +68,12 @@ function parse(argv: string[]) {
 
 function checkNow(value: string | undefined, clock: () => Date): string {
   if (value === undefined) return clock().toISOString();
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+  const parsed = parseFhirTime(value);
+  if (!parsed?.hasTime || parsed.assumedUtc) {
     throw new UsageError(
-      `--now must be an ISO 8601 instant with an offset, e.g. 2026-03-01T08:00:00Z (got "${value}")`,
+      `--now must be a valid ISO 8601 instant with an offset, e.g. 2026-03-01T08:00:00Z (got "${value}")`,
     );
   }
-  if (Number.isNaN(Date.parse(value)))
-    throw new UsageError(`--now is not a valid date: "${value}"`);
   return value;
 }
 

@@ -66,21 +66,17 @@ export function pfRatios(
   now: number,
 ): {
   ratios: { gas: Measurement; sources?: Reading['sources'] }[];
-  unpairedPao2: Measurement[];
   implausible: SkippedMeasurement[];
 } {
-  const fio2 = facts.measurements.fio2;
+  // Nothing charted after `now` existed at `now`.
+  const fio2 = notAfter(facts.measurements.fio2, now);
   const ratios: { gas: Measurement; sources?: Reading['sources'] }[] = [];
-  const unpairedPao2: Measurement[] = [];
   const implausible: SkippedMeasurement[] = [];
   for (const pao2 of inWindow(facts.measurements.pao2, from, now)) {
     const f =
       latestAtOrBefore(fio2, pao2.time, params.fio2BeforeHours * HOUR_MS) ??
       earliestAfter(fio2, pao2.time, params.fio2AfterMinutes * 60_000);
-    if (!f) {
-      unpairedPao2.push(pao2);
-      continue;
-    }
+    if (!f) continue; // a PaO2 with no usable FiO2 gives no P/F and counts for nothing
     const value = (100 * pao2.value) / f.value;
     if (value < plausible[0] || value > plausible[1]) {
       implausible.push({
@@ -109,7 +105,12 @@ export function pfRatios(
   for (const charted of inWindow(facts.measurements.pfRatio, from, now)) {
     ratios.push({ gas: { ...charted, notes: ['charted P/F', ...charted.notes] } });
   }
-  return { ratios, unpairedPao2, implausible };
+  return { ratios, implausible };
+}
+
+/** The items of a time-sorted list at or before t. */
+export function notAfter(list: readonly Measurement[], t: number): readonly Measurement[] {
+  return list.slice(0, lowerBound(list, t + 1));
 }
 
 function inWindow(list: readonly Measurement[], from: number, to: number): Measurement[] {
@@ -167,8 +168,9 @@ export function evaluatePairedCriterion(
   lookback: { from: number; to: number },
 ): CriterionResult {
   const window = params.ventilatorSettingHours * HOUR_MS;
+  const settings = notAfter(spec.settings, lookback.to);
   const readings: Reading[] = spec.gases.map(({ gas, sources }) => {
-    const setting = closestWithin(spec.settings, gas.time, window);
+    const setting = closestWithin(settings, gas.time, window);
     const gasQualifies = spec.gasQualifies(gas.value);
     return {
       gas,

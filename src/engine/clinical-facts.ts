@@ -8,6 +8,7 @@ import type {
 } from 'fhir/r4';
 import type { CodeMatch, CompiledValueSets } from './codes';
 import { parseFhirTime, type ParsedTime } from './time';
+import { referenceOf } from './resource-ref';
 
 export type ConditionValueSet =
   | 'respiratory-failure'
@@ -121,7 +122,7 @@ export function readConditions(
           ? false
           : !abated;
     const fact = {
-      reference: `Condition/${String(c.id)}`,
+      reference: referenceOf('Condition', c),
       active,
       clinicalStatus: clinical ?? '(none)',
       confirmed: verification === undefined || !UNCONFIRMED.has(verification),
@@ -161,7 +162,7 @@ export function readProcedures(
       const match = valueSets[set].matchConcept(p.code);
       if (!match) continue;
       out[set].push({
-        reference: `Procedure/${String(p.id)}`,
+        reference: referenceOf('Procedure', p),
         match,
         status: p.status,
         start: start?.start,
@@ -186,22 +187,23 @@ export function readVentilatorDeviceUse(
   devices: readonly Device[],
   valueSets: CompiledValueSets,
 ): DeviceUseFact[] {
-  const byId = new Map(devices.map((d) => [`Device/${String(d.id)}`, d]));
+  const byId = new Map(devices.map((d) => [referenceOf('Device', d), d]));
   const out: DeviceUseFact[] = [];
   for (const s of statements) {
     if (typeof s.status !== 'string' || !DEVICE_USED.has(s.status)) continue;
     const ref = s.device?.reference;
     if (typeof ref !== 'string') continue;
     const device = ref.startsWith('#')
-      ? (s.contained?.find((r) => r.resourceType === 'Device' && `#${r.id}` === ref) as
-          Device | undefined)
+      ? ((Array.isArray(s.contained) ? s.contained : []).find(
+          (r) => r?.resourceType === 'Device' && `#${String(r.id)}` === ref,
+        ) as Device | undefined)
       : byId.get(ref.replace(/^.*\/(Device\/[^/]+)$/, '$1'));
     if (!valueSets['mechanical-ventilator-device'].matchConcept(device?.type)) continue;
     const start = parseFhirTime(s.timingDateTime) ?? parseFhirTime(s.timingPeriod?.start);
     if (!start) continue;
     const end = parseFhirTime(s.timingPeriod?.end);
     out.push({
-      reference: `DeviceUseStatement/${String(s.id)}`,
+      reference: referenceOf('DeviceUseStatement', s),
       start: start.start,
       end: end?.end ?? (s.timingDateTime !== undefined ? start.start : undefined),
       status: s.status,
@@ -222,7 +224,10 @@ export function readAllergies(allergies: readonly AllergyIntolerance[]): {
       return v !== 'refuted' && v !== 'entered-in-error' && c !== 'inactive' && c !== 'resolved';
     })
     .map((a) => ({
-      reference: `AllergyIntolerance/${String(a.id)}`,
-      text: a.code?.text ?? a.code?.coding?.find((c) => c.display)?.display ?? 'allergy',
+      reference: referenceOf('AllergyIntolerance', a),
+      text:
+        a.code?.text ??
+        (Array.isArray(a.code?.coding) ? a.code.coding : []).find((c) => c?.display)?.display ??
+        'allergy',
     }));
 }

@@ -21,6 +21,7 @@ import type { ScreeningConfig } from './config-types';
 import { evaluateExclusions } from './exclusion-criteria';
 import { evaluateAge, evaluateRespiratoryFailure } from './inclusion-criteria';
 import { readObservations } from './observations';
+import { referenceOf } from './resource-ref';
 import { DAY_MS, HOUR_MS, parseFhirTime, toIso } from './time';
 import type {
   CriterionResult,
@@ -80,14 +81,38 @@ function sortByType(resources: readonly unknown[]): ByType {
     Device: [],
     AllergyIntolerance: [],
   };
+  // The same resource may arrive twice (prefetch and a live search, a Bundle that repeats an
+  // entry): counting it twice would count one failed SBT as two. Keep the latest version.
+  const seen = new Map<string, { index: number; version: string }>();
   for (const r of resources) {
     if (!r || typeof r !== 'object') continue;
     const type = (r as FhirResource).resourceType;
-    if (typeof type === 'string' && Object.hasOwn(out, type)) {
-      (out[type as keyof ByType] as unknown[]).push(r);
+    if (typeof type !== 'string' || !Object.hasOwn(out, type)) continue;
+    const list = out[type as keyof ByType] as unknown[];
+    const id = (r as { id?: unknown }).id;
+    if (typeof id !== 'string') {
+      list.push(r);
+      continue;
+    }
+    const key = `${type}/${id}`;
+    const version = versionOf(r as FhirResource);
+    const earlier = seen.get(key);
+    if (!earlier) {
+      seen.set(key, { index: list.length, version });
+      list.push(r);
+    } else if (version > earlier.version) {
+      list[earlier.index] = r;
+      earlier.version = version;
     }
   }
   return out;
+}
+
+/** A sortable version stamp: meta.lastUpdated, else meta.versionId, else "". */
+function versionOf(r: FhirResource): string {
+  const meta = r.meta && typeof r.meta === 'object' ? r.meta : {};
+  if (typeof meta.lastUpdated === 'string') return meta.lastUpdated;
+  return typeof meta.versionId === 'string' ? meta.versionId.padStart(12, '0') : '';
 }
 
 /**
@@ -266,7 +291,7 @@ export function evaluatePatient(
   const criteria = [...inclusions, ...exclusions];
   const classification = classify(criteria);
   return {
-    patient: `Patient/${String(patient?.id ?? 'unknown')}`,
+    patient: patient ? referenceOf('Patient', patient) : 'Patient/(none)',
     evaluatedAt: input.now,
     classification,
     summary: summarize(classification, criteria),

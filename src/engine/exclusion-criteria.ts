@@ -183,10 +183,12 @@ function answerIs(set: CompiledValueSet, answer: CodeableConcept | undefined, te
 function pregnancyOrBreastfeeding(inputs: ExclusionInputs): CriterionResult {
   const { valueSets: vs, now, params } = inputs;
   const findings: Finding[] = [];
+  // A date-only result spans its whole day: in the window if any of that day is.
+  const withinDays = (o: CodedObservation, days: number) =>
+    o.time !== undefined && o.time <= now && (o.timeEnd ?? o.time) >= now - days * DAY_MS;
   const latest = (set: CodedObservation['valueSet'], days: number) =>
     inputs.coded
-      .filter((o) => o.valueSet === set && o.time !== undefined && o.time <= now)
-      .filter((o) => (o.time as number) >= now - days * DAY_MS)
+      .filter((o) => o.valueSet === set && withinDays(o, days))
       .reduce<CodedObservation | undefined>(
         (l, o) => (!l || (o.time as number) >= (l.time as number) ? o : l),
         undefined,
@@ -215,8 +217,7 @@ function pregnancyOrBreastfeeding(inputs: ExclusionInputs): CriterionResult {
     }
   }
   for (const test of inputs.coded) {
-    if (test.valueSet !== 'hcg' || test.time === undefined || test.time > now) continue;
-    if (test.time < now - params.hcgDays * DAY_MS) continue;
+    if (test.valueSet !== 'hcg' || !withinDays(test, params.hcgDays)) continue;
     if (answerIs(vs['hcg-positive'], test.answer, test.answerText)) {
       findings.push({
         confirmed: true,
@@ -229,14 +230,18 @@ function pregnancyOrBreastfeeding(inputs: ExclusionInputs): CriterionResult {
     if (c.active) findings.push(conditionFinding(c));
   }
   const feeding = latest('breastfeeding-status', params.breastfeedingDays);
-  if (feeding && !answerIs(vs['breastfeeding-no'], feeding.answer, feeding.answerText)) {
-    if (answerIs(vs['breastfeeding-yes'], feeding.answer, feeding.answerText)) {
-      findings.push({
-        confirmed: true,
-        text: 'breastfeeding',
-        evidence: obsEvidence(feeding, 'Breastfeeding status'),
-      });
-    }
+  if (feeding && answerIs(vs['breastfeeding-yes'], feeding.answer, feeding.answerText)) {
+    findings.push({
+      confirmed: true,
+      text: 'breastfeeding',
+      evidence: obsEvidence(feeding, 'Breastfeeding status'),
+    });
+  } else if (feeding && !answerIs(vs['breastfeeding-no'], feeding.answer, feeding.answerText)) {
+    findings.push({
+      confirmed: false,
+      text: 'breastfeeding status not stated',
+      evidence: obsEvidence(feeding, 'Breastfeeding status (answer not recognised)'),
+    });
   }
   return verdict(
     'pregnancy-or-breastfeeding',

@@ -3,6 +3,7 @@ import type { ConditionFact } from './clinical-facts';
 import type { CriteriaParameters } from './config-types';
 import { calendarDateIn, parseFhirTime } from './time';
 import type { CriterionResult, Evidence } from './types';
+import { referenceOf } from './resource-ref';
 
 /** Completed years between a birth date and a calendar date (month/day compared as numbers). */
 function completedYears(birth: [number, number, number], on: [number, number, number]): number {
@@ -43,7 +44,7 @@ export function evaluateAge(
       label: 'Age',
       value: youngest === oldest ? youngest : `${youngest}-${oldest}`,
       unit: 'a',
-      reference: `Patient/${String(patient.id)}`,
+      reference: referenceOf('Patient', patient),
       notes: [`birth date ${patient.birthDate}`],
     },
   ];

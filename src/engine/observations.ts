@@ -3,6 +3,7 @@ import { valueSetsOf, type CodeMatch, type CompiledValueSets, type ValueSetId } 
 import type { CriteriaParameters, Range } from './config-types';
 import { parseFhirTime, type ParsedTime } from './time';
 import { CANONICAL_UNIT, normalizeQuantity, type QuantityKind } from './units';
+import { referenceOf } from './resource-ref';
 
 /** The numeric elements the screen reads from Observations. */
 export type MeasurementElement = 'pao2' | 'paco2' | 'ph' | 'fio2' | 'pfRatio' | 'peep' | 'plateau';
@@ -48,6 +49,8 @@ export interface SkippedMeasurement {
 export interface CodedObservation {
   valueSet: 'pregnancy-status' | 'hcg' | 'breastfeeding-status' | 'sbt-failed' | 'sbt-attempt';
   time: number | undefined;
+  /** Last instant the time can mean (a date-only result spans its day). */
+  timeEnd: number | undefined;
   reference: string;
   answer: CodeableConcept | undefined;
   answerText: string | undefined;
@@ -108,7 +111,7 @@ export function readObservations(
 
   for (const obs of observations) {
     if (typeof obs.status !== 'string' || !USABLE_STATUS.has(obs.status)) continue;
-    const reference = `Observation/${String(obs.id)}`;
+    const reference = referenceOf('Observation', obs);
     const parsed = observationTime(obs);
     const time = parsed?.hasTime ? parsed.start : undefined;
     const timeNotes = parsed?.assumedUtc ? ['time had no offset: read as UTC'] : [];
@@ -190,6 +193,7 @@ export function readObservations(
       facts.coded.push({
         valueSet: id,
         time: parsed?.start,
+        timeEnd: parsed?.end,
         reference,
         answer: obs.valueCodeableConcept,
         answerText:

@@ -17,9 +17,6 @@ export const CANONICAL_UNIT: Record<QuantityKind, string> = {
 export const KPA_TO_MMHG = 7.50064;
 export const MBAR_TO_CMH2O = 1.019716;
 export const KPA_TO_CMH2O = 10.19716;
-// 1 mmHg = 1.359510 cmH2O. Not in the rules document; an airway pressure charted in mmHg is
-// still a pressure, and converting it is safer than dropping it.
-export const MMHG_TO_CMH2O = 1.35951;
 
 /** Result of normalising one quantity: a canonical value, or why it was skipped. */
 export type Normalized =
@@ -90,7 +87,9 @@ function convert(kind: QuantityKind, value: number, u: string | undefined): Norm
       if (CMH2O.has(u)) return ok(value);
       if (MBAR.has(u)) return ok(value * MBAR_TO_CMH2O);
       if (KPA.has(u)) return ok(value * KPA_TO_CMH2O);
-      if (MMHG.has(u)) return ok(value * MMHG_TO_CMH2O);
+      // Ventilators do not report airway pressures in mmHg: such a label is almost always a
+      // mislabelled cmH2O, and converting would move values up across the thresholds.
+      if (MMHG.has(u)) return skip('airway pressure labelled mmHg: confirm the unit');
       return unknownUnit(u);
     case 'fio2':
       return normalizeFio2(value, u);

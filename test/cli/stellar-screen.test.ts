@@ -112,7 +112,10 @@ describe('stellar-screen command', () => {
   it('rejects bad arguments with exit code 2 and points at --help', async () => {
     const noZone = await screen(['--bundle', 'x.json', '--now', '2026-03-01 08:00']);
     expect(noZone.code).toBe(2);
-    expect(noZone.stderr).toMatch(/--now must be an ISO 8601 instant/);
+    expect(noZone.stderr).toMatch(/--now must be a valid ISO 8601 instant/);
+    const impossible = await screen(['--bundle', 'x.json', '--now', '2026-02-30T08:00:00Z']);
+    expect(impossible.code).toBe(2);
+    expect(impossible.stderr).toMatch(/--now must be a valid ISO 8601 instant/);
     const unknown = await screen(['--bundel', 'x.json']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--help/);

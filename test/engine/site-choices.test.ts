@@ -34,16 +34,18 @@ describe('units understood from the text when the UCUM code is not', () => {
     expect(statusOf(r, 'pf-ratio-on-peep')).toBe('met');
   });
 
-  it('converts an airway pressure charted in mmHg (x 1.35951) instead of dropping it', () => {
-    // 3.7 mmHg = 5.03 cmH2O: PEEP >= 5. 3.6 mmHg = 4.89 cmH2O: not.
+  it('skips an airway pressure labelled mmHg (a mislabelled cmH2O, most likely) and asks to confirm', () => {
     const at = before({ hours: 3 });
-    const base = [adultPatient(), pao2(70, at), fio2(50, at)];
-    expect(statusOf(screen([...base, peep(3.7, at, { unit: 'mm[Hg]' })]), 'pf-ratio-on-peep')).toBe(
-      'met',
-    );
-    expect(statusOf(screen([...base, peep(3.6, at, { unit: 'mm[Hg]' })]), 'pf-ratio-on-peep')).toBe(
-      'not-met',
-    );
+    const r = screen([adultPatient(), pao2(70, at), fio2(50, at), peep(4, at, { unit: 'mm[Hg]' })]);
+    const c = criterion(r, 'pf-ratio-on-peep');
+    expect(c.status).toBe('unknown');
+    expect(
+      c.evidence.some(
+        (e) =>
+          e.role === 'skipped' &&
+          e.notes?.includes('airway pressure labelled mmHg: confirm the unit'),
+      ),
+    ).toBe(true);
   });
 });
 
