@@ -58,6 +58,8 @@ export const criteriaSchema = object({
     currentWithinHours: positive,
     minimumDays: nonNegative,
     extubationChartingGraceMinutes: nonNegative,
+    tubeExchangeMinutes: nonNegative,
+    requireCorroboration: { type: 'boolean' },
   }),
   weaning: object({ failedAttemptsMin: { type: 'integer', minimum: 1 }, prolongedDays: positive }),
   exclusions: object({

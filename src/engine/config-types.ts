@@ -55,6 +55,16 @@ export interface CriteriaParameters {
      * lag of the ended episode, not as reintubation. (Not in the rules document: see README.)
      */
     extubationChartingGraceMinutes: number;
+    /**
+     * A reintubation this many minutes after an extubation is a tube exchange, not a failed
+     * extubation. (Not in the rules document: see README.)
+     */
+    tubeExchangeMinutes: number;
+    /**
+     * Meet ventilation criteria only on what the record confirms; where only the literal reading
+     * of the rules meets them, answer `unknown`. False: the rules document read literally.
+     */
+    requireCorroboration: boolean;
   };
   weaning: {
     failedAttemptsMin: number;

@@ -26,13 +26,16 @@ import { DAY_MS, HOUR_MS, parseFhirTime, toIso } from './time';
 import type {
   CriterionResult,
   DataAvailability,
+  ReintubationSummary,
   ScreeningResult,
   SearchedResourceType,
 } from './types';
 import { GROUP_MEMBER_IDS } from './types';
-import { buildEpisodes, collectVentilationEvidence } from './ventilation';
+import { buildEpisodes, collectVentilationEvidence, type Reintubation } from './ventilation';
 import {
+  decideOnConfirmed,
   evaluateInvasiveVentilation,
+  readingDoubts,
   evaluateProlongedWeaning,
   evaluateRepeatedWeaningFailure,
 } from './ventilation-criteria';
@@ -108,6 +111,15 @@ function sortByType(resources: readonly unknown[]): ByType {
   return out;
 }
 
+function summarizeReintubation(r: Reintubation): ReintubationSummary {
+  return {
+    extubation: toIso(r.extubation.time),
+    extubationReference: r.extubation.reference,
+    reintubation: toIso(r.time),
+    reintubationReference: r.reference,
+  };
+}
+
 /** A sortable version stamp: meta.lastUpdated, else meta.versionId, else "". */
 function versionOf(r: FhirResource): string {
   const meta = r.meta && typeof r.meta === 'object' ? r.meta : {};
@@ -138,10 +150,10 @@ export function evaluatePatient(
   const procedures = readProcedures(byType.Procedure, valueSets);
   const devices = readVentilatorDeviceUse(byType.DeviceUseStatement, byType.Device, valueSets);
 
-  // Ventilation episodes.
+  // Ventilation episodes, on the literal and on the confirmed reading of the record.
   const extubations = procedures.extubation
-    .map((p) => p.start)
-    .filter((t): t is number => t !== undefined);
+    .filter((p): p is typeof p & { start: number } => p.start !== undefined)
+    .map((p) => ({ time: p.start, reference: p.reference }));
   const evidence = collectVentilationEvidence(
     procedures,
     devices,
@@ -149,7 +161,17 @@ export function evaluatePatient(
     extubations,
     now,
   );
-  const episodes = buildEpisodes(evidence, extubations, now, params.ventilation);
+  const episodesAsCharted = buildEpisodes(
+    evidence,
+    extubations,
+    now,
+    params.ventilation,
+    'as-charted',
+  );
+  const episodes = params.ventilation.requireCorroboration
+    ? buildEpisodes(evidence, extubations, now, params.ventilation, 'confirmed')
+    : episodesAsCharted;
+  const doubts = readingDoubts(episodesAsCharted, evidence);
   const ventilationSearched = searched('Procedure') && searched('Observation');
 
   // Blood-gas criteria in the lookback.
@@ -231,7 +253,12 @@ export function evaluatePatient(
     now,
     params: params.weaning,
   };
-  const prolonged = evaluateProlongedWeaning(weaningInputs);
+  const asChartedInputs = { ...weaningInputs, episodes: episodesAsCharted };
+  const prolonged = decideOnConfirmed(
+    evaluateProlongedWeaning(weaningInputs),
+    evaluateProlongedWeaning(asChartedInputs),
+    doubts,
+  );
   if (prolonged.status === 'not-met' && !ventilationSearched) {
     prolonged.status = 'unknown';
     prolonged.reason += ' (ventilation data incomplete)';
@@ -247,7 +274,11 @@ export function evaluatePatient(
       evidence: [],
       confirmAtBedside: true,
     },
-    evaluateRepeatedWeaningFailure(weaningInputs),
+    decideOnConfirmed(
+      evaluateRepeatedWeaningFailure(weaningInputs),
+      evaluateRepeatedWeaningFailure(asChartedInputs),
+      doubts,
+    ),
     prolonged,
   ];
   const group: CriterionResult = {
@@ -269,7 +300,11 @@ export function evaluatePatient(
   const inclusions: CriterionResult[] = [
     evaluateAge(patient, now, params),
     evaluateRespiratoryFailure(conditions['respiratory-failure'], bloodGas),
-    evaluateInvasiveVentilation(episodes, ventilationSearched, now, params.ventilation),
+    decideOnConfirmed(
+      evaluateInvasiveVentilation(episodes, ventilationSearched, now, params.ventilation),
+      evaluateInvasiveVentilation(episodesAsCharted, ventilationSearched, now, params.ventilation),
+      doubts,
+    ),
     group,
     ...members,
   ];
@@ -302,9 +337,15 @@ export function evaluatePatient(
         end: toIso(e.end),
         current: e.current,
         days: (e.end - e.start) / DAY_MS,
-        failedExtubations: e.failedExtubations.map(toIso),
+        failedExtubations: e.failedExtubations.map(summarizeReintubation),
+        tubeExchanges: e.tubeExchanges.map(summarizeReintubation),
         ...(e.endedByExtubation !== undefined
-          ? { endedByExtubation: toIso(e.endedByExtubation) }
+          ? {
+              endedByExtubation: {
+                time: toIso(e.endedByExtubation.time),
+                reference: e.endedByExtubation.reference,
+              },
+            }
           : {}),
         references: e.references,
       })),

@@ -110,6 +110,14 @@ export const ALL_SEARCHED: Readonly<DataAvailability> = Object.freeze({
   AllergyIntolerance: 'searched',
 });
 
+/** An extubation and the reintubation that followed it, as ISO instants and references. */
+export interface ReintubationSummary {
+  extubation: string;
+  extubationReference: string;
+  reintubation: string;
+  reintubationReference: string;
+}
+
 export interface VentilationEpisode {
   /** ISO instant of the first invasive evidence. */
   start: string;
@@ -120,9 +128,11 @@ export interface VentilationEpisode {
   /** Whole and fractional days from start to end. */
   days: number;
   /** Extubations followed by reintubation within the configured window. */
-  failedExtubations: string[];
+  failedExtubations: ReintubationSummary[];
+  /** Extubation and reintubation minutes apart: a tube exchange, not a weaning attempt. */
+  tubeExchanges: ReintubationSummary[];
   /** The extubation that ended the episode, if any. */
-  endedByExtubation?: string;
+  endedByExtubation?: { time: string; reference: string };
   /** References of the resources that make up the episode (deduplicated, at most a few dozen). */
   references: string[];
 }
@@ -137,6 +147,11 @@ export interface ScreeningResult {
   summary: string;
   /** Every criterion, inclusions first, in the order of the ids above. */
   criteria: CriterionResult[];
+  /**
+   * Ventilation episodes as the record confirms them (see README: an intubation with no later
+   * extubation lasts only as long as other evidence follows it; charting alone after an
+   * extubation is not a reintubation).
+   */
   ventilation: { episodes: VentilationEpisode[] };
   /** What the evaluation could and could not see. */
   dataAvailability: DataAvailability;

@@ -98,9 +98,11 @@ export function evaluateRepeatedWeaningFailure(inputs: WeaningInputs): Criterion
   }
   const failedSbt = withinEpisode(sbtEvents(inputs, 'sbt-failed'), episode);
   const evidence: Evidence[] = [
-    ...episode.failedExtubations.map((t) => ({
+    ...episode.failedExtubations.map((f) => ({
       label: 'Failed extubation (reintubated)',
-      time: toIso(t),
+      time: toIso(f.extubation.time),
+      reference: f.extubation.reference,
+      notes: [`reintubated ${date(f.time)} (${f.reference})`],
     })),
     ...failedSbt.map((s) => ({
       label: 'Failed spontaneous breathing trial',
@@ -133,9 +135,19 @@ export function evaluateProlongedWeaning(inputs: WeaningInputs): CriterionResult
     return { ...base, status: 'unknown', reason: 'No ventilation episode on record', evidence: [] };
   }
   const attempts: { time: number; label: string; reference?: string }[] = [
-    ...episode.failedExtubations.map((t) => ({ time: t, label: 'Extubation (failed)' })),
+    ...episode.failedExtubations.map((f) => ({
+      time: f.extubation.time,
+      label: 'Extubation (failed)',
+      reference: f.extubation.reference,
+    })),
     ...(episode.endedByExtubation !== undefined
-      ? [{ time: episode.endedByExtubation, label: 'Extubation' }]
+      ? [
+          {
+            time: episode.endedByExtubation.time,
+            label: 'Extubation',
+            reference: episode.endedByExtubation.reference,
+          },
+        ]
       : []),
     ...withinEpisode(
       inputs.procedures.weaning.map((p) => ({ time: p.start, reference: p.reference })),
@@ -163,7 +175,7 @@ export function evaluateProlongedWeaning(inputs: WeaningInputs): CriterionResult
       confirmAtBedside: true,
     };
   }
-  const end = episode.endedByExtubation ?? (episode.current ? inputs.now : episode.end);
+  const end = episode.endedByExtubation?.time ?? (episode.current ? inputs.now : episode.end);
   const duration = end - first.time;
   const evidence: Evidence[] = [
     {
@@ -174,6 +186,7 @@ export function evaluateProlongedWeaning(inputs: WeaningInputs): CriterionResult
     {
       label: episode.current ? 'Still ventilated at' : 'Liberated from ventilation',
       time: toIso(end),
+      ...(episode.endedByExtubation ? { reference: episode.endedByExtubation.reference } : {}),
       value: duration / DAY_MS,
       unit: 'd',
     },
@@ -192,4 +205,54 @@ export function evaluateProlongedWeaning(inputs: WeaningInputs): CriterionResult
     reason: `Weaning for ${days(duration)} days, fewer than ${inputs.params.prolongedDays}${episode.current ? ' so far' : ''}`,
     evidence,
   };
+}
+
+/**
+ * A criterion decided on the confirmed reading of the record, falling back to `unknown` where
+ * only the literal reading meets it (see `EpisodeReading` in ventilation.ts).
+ */
+export function decideOnConfirmed(
+  confirmed: CriterionResult,
+  asCharted: CriterionResult,
+  doubts: readonly string[],
+): CriterionResult {
+  if (confirmed.status === 'met' || asCharted.status !== 'met') return confirmed;
+  const why = doubts.length > 0 ? doubts.join('; ') : 'the record does not bear it out';
+  return {
+    ...confirmed,
+    status: 'unknown',
+    reason: `As charted: ${asCharted.reason}. But ${why}: confirm`,
+    evidence: [
+      ...asCharted.evidence.map((e) => ({
+        ...e,
+        notes: [...(e.notes ?? []), 'as charted, not confirmed'],
+      })),
+      ...confirmed.evidence,
+    ],
+    confirmAtBedside: true,
+  };
+}
+
+/** Why the literal reading of the record says more than the confirmed one, in words. */
+export function readingDoubts(
+  asCharted: readonly Episode[],
+  evidence: readonly { open: boolean; start: number; reference: string }[],
+): string[] {
+  const episode = episodeOfInterest(asCharted);
+  if (!episode) return [];
+  const inEpisode = (t: number) => t >= episode.start && t <= episode.end;
+  return [
+    ...evidence
+      .filter((e) => e.open && inEpisode(e.start))
+      .map(
+        (e) =>
+          `the intubation of ${date(e.start)} (${e.reference}) has no extubation on record and nothing since confirms it`,
+      ),
+    ...episode.failedExtubations
+      .filter((f) => f.source === 'observation')
+      .map(
+        (f) =>
+          `only ventilator charting follows the extubation of ${date(f.extubation.time)} (may be NIV or high-flow)`,
+      ),
+  ];
 }

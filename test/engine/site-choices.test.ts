@@ -86,39 +86,62 @@ describe('blood gases without a usable time', () => {
 describe('extubation and reintubation', () => {
   const intubated = before({ days: 10 });
   const extubated = before({ days: 2 });
+  const chartedBetween = (from: string, to: string) =>
+    series((at) => peep(8, at), { from, to, everyHours: 4 });
 
   it('reads ventilator charting within the grace period after an extubation as late charting', () => {
     const r = screen([
       adultPatient(),
       intubation(intubated),
+      ...chartedBetween(intubated, extubated),
       extubation(extubated),
       peep(8, after({ minutes: 30 }, extubated)),
     ]);
     const episodes = r.ventilation.episodes;
     expect(episodes).toHaveLength(1);
-    expect(episodes[0]?.endedByExtubation).toBe(new Date(Date.parse(extubated)).toISOString());
+    expect(episodes[0]?.endedByExtubation?.time).toBe(
+      new Date(Date.parse(extubated)).toISOString(),
+    );
     expect(episodes[0]?.failedExtubations).toEqual([]);
     expect(statusOf(r, 'invasive-ventilation-7d')).toBe('not-met');
   });
 
-  it('reads ventilator charting after the grace period and within 48 h as a reintubation', () => {
+  it('asks to confirm when only ventilator charting follows an extubation (NIV or high-flow?)', () => {
     const r = screen([
       adultPatient(),
       intubation(intubated),
+      ...chartedBetween(intubated, extubated),
       extubation(extubated),
-      ...series((at) => peep(8, at), {
-        from: after({ hours: 6 }, extubated),
-        to: NOW,
-        everyHours: 4,
-      }),
+      ...chartedBetween(after({ hours: 6 }, extubated), NOW),
+    ]);
+    expect(r.ventilation.episodes.map((e) => e.current)).toEqual([false, true]);
+    const c = criterion(r, 'invasive-ventilation-7d');
+    expect(c.status).toBe('unknown');
+    expect(c.reason).toMatch(/only ventilator charting follows the extubation/);
+  });
+
+  it('counts a recorded reintubation after the extubation as a failed extubation, charting between or not', () => {
+    const reintubated = after({ hours: 6 }, extubated);
+    const r = screen([
+      adultPatient(),
+      intubation(intubated),
+      ...chartedBetween(intubated, extubated),
+      extubation(extubated),
+      peep(6, after({ hours: 3 }, extubated)),
+      intubation(reintubated),
+      ...chartedBetween(reintubated, NOW),
     ]);
     expect(r.ventilation.episodes).toHaveLength(1);
     expect(r.ventilation.episodes[0]?.failedExtubations).toHaveLength(1);
+    expect(r.ventilation.episodes[0]?.failedExtubations[0]?.extubationReference).toMatch(
+      /^Procedure\//,
+    );
     expect(statusOf(r, 'invasive-ventilation-7d')).toBe('met');
   });
 
-  it('honours a site setting of no grace period', () => {
+  it('reads charting alone as a reintubation when the site turns corroboration off (the rules, literally)', () => {
     const prepared = configuredScreening((c) => {
+      c.criteria.ventilation.requireCorroboration = false;
       c.criteria.ventilation.extubationChartingGraceMinutes = 0;
     });
     const r = screen(
@@ -131,6 +154,48 @@ describe('extubation and reintubation', () => {
       { prepared },
     );
     expect(r.ventilation.episodes[0]?.failedExtubations).toHaveLength(1);
+  });
+
+  it('reads an extubation and a reintubation minutes apart as a tube exchange, not a failed extubation', () => {
+    const exchanged = before({ days: 5 });
+    const r = screen([
+      adultPatient(),
+      intubation(intubated),
+      extubation(exchanged),
+      intubation(after({ minutes: 2 }, exchanged)),
+      ...chartedBetween(intubated, NOW),
+    ]);
+    const episode = r.ventilation.episodes[0];
+    expect(episode?.tubeExchanges).toHaveLength(1);
+    expect(episode?.failedExtubations).toHaveLength(0);
+    expect(statusOf(r, 'prolonged-weaning')).toBe('unknown'); // an exchange is no weaning attempt
+    expect(statusOf(r, 'invasive-ventilation-7d')).toBe('met');
+  });
+
+  it('keeps ventilating through a reintubation charted at the same minute as the extubation', () => {
+    const at = before({ hours: 20 });
+    const r = screen([
+      adultPatient(),
+      intubation(intubated),
+      extubation(at),
+      intubation(at),
+      ...chartedBetween(intubated, NOW),
+    ]);
+    expect(statusOf(r, 'invasive-ventilation-7d')).toBe('met');
+  });
+
+  it('does not join an extubation to an episode whose evidence stopped weeks before', () => {
+    const r = screen([
+      adultPatient(),
+      ...chartedBetween(before({ days: 40 }), before({ days: 30 })),
+      extubation(before({ days: 3 })),
+      intubation(before({ days: 2 })),
+      ...chartedBetween(before({ days: 2 }), NOW),
+    ]);
+    const c = criterion(r, 'invasive-ventilation-7d');
+    expect(c.status).toBe('not-met');
+    const current = r.ventilation.episodes.find((e) => e.current);
+    expect(Date.parse(current?.start ?? '')).toBe(Date.parse(before({ days: 3 })));
   });
 
   it('lets an explicit extubation end an in-progress ventilation procedure that was never closed', () => {

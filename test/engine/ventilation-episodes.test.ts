@@ -17,7 +17,7 @@ import {
   ventilatedFor,
   ventilatorDeviceUse,
 } from '../builders/fhir-builders';
-import { criterion, screen, statusOf } from '../builders/screening';
+import { configuredScreening, criterion, screen, statusOf } from '../builders/screening';
 
 function ventOf(resources: FhirResource[], options?: Parameters<typeof screen>[1]) {
   return screen([adultPatient(), ...resources], options);
@@ -110,8 +110,27 @@ describe('invasive-ventilation-7d from ventilation procedures', () => {
 });
 
 describe('invasive-ventilation-7d from intubation and extubation', () => {
-  it('keeps a patient intubated 8 days ago and never extubated in an ongoing episode', () => {
-    expect(status([intubation(before({ days: 8 }))])).toBe('met');
+  it('keeps a patient intubated 8 days ago, never extubated and charted since, in an ongoing episode', () => {
+    const intubatedAt = before({ days: 8 });
+    expect(
+      status([intubation(intubatedAt), ...peepCharting(intubatedAt, before({ hours: 1 }))]),
+    ).toBe('met');
+  });
+
+  it('asks to confirm an intubation 8 days ago with no extubation and nothing since (a stale record?)', () => {
+    const result = ventOf([intubation(before({ days: 8 }))]);
+    const c = criterion(result, 'invasive-ventilation-7d');
+    expect(c.status).toBe('unknown');
+    expect(c.reason).toMatch(/no extubation on record/);
+    expect(c.confirmAtBedside).toBe(true);
+  });
+
+  it('reads such an intubation literally, as the rules document does, when the site turns corroboration off', () => {
+    const prepared = configuredScreening((c) => {
+      c.criteria.ventilation.requireCorroboration = false;
+    });
+    const result = ventOf([intubation(before({ days: 8 }))], { prepared });
+    expect(statusOf(result, 'invasive-ventilation-7d')).toBe('met');
   });
 
   it('ends the episode at an extubation three days ago', () => {
@@ -126,6 +145,7 @@ describe('invasive-ventilation-7d from intubation and extubation', () => {
       intubation(before({ days: 10 })),
       extubation(extubatedAt),
       intubation(after({ hours: 48 }, extubatedAt)),
+      ...peepCharting(after({ hours: 48 }, extubatedAt), before({ hours: 1 })),
     ];
     const result = ventOf(resources);
     expect(statusOf(result, 'invasive-ventilation-7d')).toBe('met');
@@ -140,6 +160,7 @@ describe('invasive-ventilation-7d from intubation and extubation', () => {
       intubation(before({ days: 10 })),
       extubation(extubatedAt),
       intubation(after({ hours: 48, seconds: 1 }, extubatedAt)),
+      ...peepCharting(after({ hours: 48, seconds: 1 }, extubatedAt), before({ hours: 1 })),
     ];
     const result = ventOf(resources);
     expect(statusOf(result, 'invasive-ventilation-7d')).toBe('not-met');

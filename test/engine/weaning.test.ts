@@ -8,7 +8,9 @@ import {
   extubation,
   intubation,
   observation,
+  peep,
   procedure,
+  series,
   ventilatedFor,
   weaningProcedure,
 } from '../builders/fhir-builders';
@@ -27,14 +29,26 @@ function failedExtubation(at: string, gap: Duration = { hours: 12 }): FhirResour
   return [extubation(at), intubation(after(gap, at))];
 }
 
+/** Ventilator charting every 12 h from `from` to `to` (an hour ago): ventilation goes on. */
+function chartedUntilNow(from: string, to: string = before({ hours: 1 })): FhirResource[] {
+  return series((at) => peep(8, at), { from, to, everyHours: 12 });
+}
+
 /** Intubated 20 days ago, then `n` failed extubations two days apart, still ventilated. */
-function currentEpisodeWithFailures(n: number, lastGap: Duration = { hours: 12 }): FhirResource[] {
+function currentEpisodeWithFailures(
+  n: number,
+  lastGap: Duration = { hours: 12 },
+  chartedTo?: string,
+): FhirResource[] {
   const out: FhirResource[] = [intubation(before({ days: 20 }))];
+  let reintubated = before({ days: 20 });
   for (let i = 0; i < n; i += 1) {
     const at = before({ days: 18 - 2 * i });
-    out.push(...failedExtubation(at, i === n - 1 ? lastGap : { hours: 12 }));
+    const gap = i === n - 1 ? lastGap : { hours: 12 };
+    out.push(...failedExtubation(at, gap));
+    reintubated = after(gap, at);
   }
-  return out;
+  return [...out, ...chartedUntilNow(reintubated, chartedTo)];
 }
 
 const SBT_FAILED = 'SBT-FAIL';
@@ -84,7 +98,10 @@ describe('repeated-weaning-failure', () => {
   });
 
   it('counts within the most recent episode when none is current', () => {
-    const lastEpisode = [...currentEpisodeWithFailures(3), extubation(before({ days: 5 }))];
+    const lastEpisode = [
+      ...currentEpisodeWithFailures(3, { hours: 12 }, before({ days: 5, hours: 1 })),
+      extubation(before({ days: 5 })),
+    ];
     expect(statusWith('repeated-weaning-failure', lastEpisode)).toBe('met');
   });
 
@@ -153,6 +170,7 @@ describe('prolonged-weaning', () => {
     const resources = [
       intubation(before({ days: 20 })),
       ...failedExtubation(before({ days: 12 }), { hours: 24 }),
+      ...chartedUntilNow(before({ days: 11 })),
       weaningProcedure(before({ days: 3 })),
     ];
     expect(statusWith('prolonged-weaning', resources)).toBe('met');
@@ -209,6 +227,7 @@ describe('prolonged-weaning', () => {
       intubation(before({ days: 20 })),
       weaningProcedure(before({ days: 10 })),
       ...failedExtubation(before({ days: 6 }), { hours: 36 }),
+      ...chartedUntilNow(after({ hours: 36 }, before({ days: 6 }))),
     ];
     expect(statusWith('prolonged-weaning', resources)).toBe('met');
   });
