@@ -57,6 +57,52 @@ interface Reading {
   qualifies: boolean;
 }
 
+/** Index of the first time >= t in a sorted list of times. */
+function lowerBoundTime(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Is the charted value nearest to t (by the same rule that picked `chosen`) an unusable one?
+ * Then the blood gas is unpaired: pairing it with an older or farther value would be a guess.
+ */
+function unusableIsNearer(
+  unusable: readonly number[],
+  chosen: Measurement | undefined,
+  t: number,
+  rule: 'latest-before' | 'earliest-after' | 'closest',
+  windowMs: number,
+): boolean {
+  if (unusable.length === 0) return false;
+  const i = lowerBoundTime(unusable, t);
+  if (rule === 'latest-before') {
+    const u = unusable[lowerBoundTime(unusable, t + 1) - 1];
+    return u !== undefined && u >= t - windowMs && (!chosen || u > chosen.time);
+  }
+  if (rule === 'earliest-after') {
+    const u = unusable[lowerBoundTime(unusable, t + 1)];
+    return u !== undefined && u <= t + windowMs && (!chosen || u < chosen.time);
+  }
+  const after = unusable[i];
+  const before = unusable[i - 1];
+  const d = Math.min(
+    after !== undefined ? after - t : Infinity,
+    before !== undefined ? t - before : Infinity,
+  );
+  if (d > windowMs) return false;
+  if (!chosen) return true;
+  const dc = Math.abs(chosen.time - t);
+  // On a tie the earlier value wins, as in closestWithin.
+  return d < dc || (d === dc && before !== undefined && t - before === d && chosen.time > t);
+}
+
 /** P/F values in the lookback: computed from PaO2 + FiO2, and charted ones. */
 export function pfRatios(
   facts: ObservationFacts,
@@ -73,10 +119,26 @@ export function pfRatios(
   const ratios: { gas: Measurement; sources?: Reading['sources'] }[] = [];
   const implausible: SkippedMeasurement[] = [];
   for (const pao2 of inWindow(facts.measurements.pao2, from, now)) {
-    const f =
-      latestAtOrBefore(fio2, pao2.time, params.fio2BeforeHours * HOUR_MS) ??
-      earliestAfter(fio2, pao2.time, params.fio2AfterMinutes * 60_000);
-    if (!f) continue; // a PaO2 with no usable FiO2 gives no P/F and counts for nothing
+    const unusable = facts.unusableTimes.fio2;
+    const beforeWindow = params.fio2BeforeHours * HOUR_MS;
+    const afterWindow = params.fio2AfterMinutes * 60_000;
+    const before = latestAtOrBefore(fio2, pao2.time, beforeWindow);
+    const blockedBefore = unusableIsNearer(
+      unusable,
+      before,
+      pao2.time,
+      'latest-before',
+      beforeWindow,
+    );
+    const after = before || blockedBefore ? undefined : earliestAfter(fio2, pao2.time, afterWindow);
+    const blockedAfter =
+      !before &&
+      !blockedBefore &&
+      unusableIsNearer(unusable, after, pao2.time, 'earliest-after', afterWindow);
+    const f = blockedBefore || blockedAfter ? undefined : (before ?? after);
+    // A PaO2 with no usable FiO2 (or whose FiO2 could not be read) gives no P/F: it counts for
+    // nothing, as the rules say.
+    if (!f) continue;
     const value = (100 * pao2.value) / f.value;
     if (value < plausible[0] || value > plausible[1]) {
       implausible.push({
@@ -149,8 +211,10 @@ export interface PairedCriterionSpec {
   /** Lower is worse (P/F, pH) or higher is worse (PaCO2). */
   worse: (a: number, b: number) => boolean;
   describe: string;
-  settingElement: MeasurementElement;
+  settingElement: 'peep' | 'plateau';
   skippedElements: MeasurementElement[];
+  /** Values of the gas element dated by day only: unpaired, but they may qualify. */
+  undated: readonly Measurement[];
   /** Skipped values found while deriving the gases (implausible computed P/F). */
   alsoSkipped?: readonly SkippedMeasurement[];
 }
@@ -169,8 +233,12 @@ export function evaluatePairedCriterion(
 ): CriterionResult {
   const window = params.ventilatorSettingHours * HOUR_MS;
   const settings = notAfter(spec.settings, lookback.to);
-  const readings: Reading[] = spec.gases.map(({ gas, sources }) => {
-    const setting = closestWithin(settings, gas.time, window);
+  const unusable = facts.unusableTimes[spec.settingElement];
+  const dated: Reading[] = spec.gases.map(({ gas, sources }) => {
+    const nearest = closestWithin(settings, gas.time, window);
+    const setting = unusableIsNearer(unusable, nearest, gas.time, 'closest', window)
+      ? undefined
+      : nearest;
     const gasQualifies = spec.gasQualifies(gas.value);
     return {
       gas,
@@ -180,6 +248,13 @@ export function evaluatePairedCriterion(
       qualifies: gasQualifies && setting !== undefined && spec.settingQualifies(setting.value),
     };
   });
+  const undated: Reading[] = spec.undated.map((gas) => ({
+    gas,
+    setting: undefined,
+    gasQualifies: spec.gasQualifies(gas.value),
+    qualifies: false,
+  }));
+  const readings = [...dated, ...undated];
   const paired = readings.filter((r) => r.setting !== undefined);
   const qualifying = readings.filter((r) => r.qualifies);
   const unpairedQualifying = readings.filter((r) => !r.setting && r.gasQualifies);

@@ -178,6 +178,11 @@ export function evaluatePatient(
   const lookback = { from: now - params.bloodGas.lookbackHours * HOUR_MS, to: now };
   const inLookback = (list: typeof observations.measurements.paco2) =>
     list.filter((m) => m.time >= lookback.from && m.time <= now).map((gas) => ({ gas }));
+  // A value dated by day counts if any of its day falls in the lookback.
+  const undatedIn = (element: 'pfRatio' | 'paco2' | 'ph') =>
+    observations.undated.filter(
+      (m) => m.element === element && m.timeEnd >= lookback.from && m.time <= now,
+    );
   const { thresholds: th } = params;
   const { ratios, implausible } = pfRatios(
     observations,
@@ -197,6 +202,7 @@ export function evaluatePatient(
         worse: (a, b) => a < b,
         describe: `P/F <= ${th.pfRatioMax} on PEEP >= ${th.peepMin}`,
         settingElement: 'peep',
+        undated: undatedIn('pfRatio'),
         skippedElements: ['pao2', 'fio2', 'pfRatio', 'peep'],
         alsoSkipped: implausible,
       },
@@ -215,6 +221,7 @@ export function evaluatePatient(
         describe: `PaCO2 >= ${th.paco2Min} on plateau >= ${th.plateauMin}`,
         settingElement: 'plateau',
         skippedElements: ['paco2', 'plateau'],
+        undated: undatedIn('paco2'),
       },
       observations,
       params.bloodGas,
@@ -231,6 +238,7 @@ export function evaluatePatient(
         describe: `pH <= ${th.phMax} on plateau >= ${th.plateauMin}`,
         settingElement: 'plateau',
         skippedElements: ['ph', 'plateau'],
+        undated: undatedIn('ph'),
       },
       observations,
       params.bloodGas,

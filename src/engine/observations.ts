@@ -62,6 +62,13 @@ export interface ObservationFacts {
   skipped: SkippedMeasurement[];
   /** Times of ventilator-setting observations (PEEP, plateau, FiO2 setting), with references. */
   ventilatorSettings: { time: number; reference: string }[];
+  /**
+   * Times of FiO2, PEEP and plateau values that were charted but could not be used, sorted: a
+   * blood gas whose nearest setting is one of these is unpaired, not paired with an older one.
+   */
+  unusableTimes: Record<'fio2' | 'peep' | 'plateau', number[]>;
+  /** Usable values dated by day only: they cannot be paired, but may still qualify. */
+  undated: (Measurement & { timeEnd: number })[];
   coded: CodedObservation[];
 }
 
@@ -106,6 +113,8 @@ export function readObservations(
     measurements: { pao2: [], paco2: [], ph: [], fio2: [], pfRatio: [], peep: [], plateau: [] },
     skipped: [],
     ventilatorSettings: [],
+    unusableTimes: { fio2: [], peep: [], plateau: [] },
+    undated: [],
     coded: [],
   };
 
@@ -127,33 +136,44 @@ export function readObservations(
         const set = valueSets[spec.valueSet];
         const found: CodeMatch | undefined = set.matchConcept(concept);
         if (!found) continue;
-        if (set.rejects(concept)) return; // capillary / venous / excluded code alongside
+        // A capillary or venous code alongside, or on the panel that holds this component.
+        if (set.rejects(concept) || (holder !== obs && set.rejects(obs.code))) return;
         if (holder.dataAbsentReason || !hasNumber(holder.valueQuantity)) return;
         const isSetting =
           spec.element === 'peep' || spec.element === 'plateau' || member.includes('fio2-setting');
         if (isSetting && time !== undefined) facts.ventilatorSettings.push({ time, reference });
-        if (time === undefined) {
+        // `blocks`: a setting charted here that could not be read still stops a blood gas from
+        // pairing past it with an older value. An oxygen flow is no FiO2 at all and does not.
+        const skip = (reason: string, blocks = true) => {
           facts.skipped.push({
             element: spec.element,
-            time: undefined,
+            time: time ?? parsed?.start,
             reference,
-            reason: parsed ? 'no time of day: cannot be paired' : 'no usable time',
+            reason,
           });
-          return;
-        }
+          const e = spec.element;
+          if (blocks && time !== undefined && (e === 'fio2' || e === 'peep' || e === 'plateau')) {
+            facts.unusableTimes[e].push(time);
+          }
+        };
+        if (!parsed) return skip('no usable time');
         const q = holder.valueQuantity;
         const norm = normalizeQuantity(spec.kind, q.value, q.code, q.unit);
-        if (!norm.ok) {
-          facts.skipped.push({ element: spec.element, time, reference, reason: norm.reason });
-          return;
-        }
+        if (!norm.ok) return skip(norm.reason, !norm.otherQuantity);
         const [lo, hi] = plausibleRange(spec.element, params.plausibility);
         if (norm.value < lo || norm.value > hi) {
-          facts.skipped.push({
+          return skip(`implausible value skipped (${round(norm.value)} outside ${lo}-${hi})`);
+        }
+        if (time === undefined) {
+          skip('no time of day: cannot be paired');
+          facts.undated.push({
             element: spec.element,
-            time,
+            value: norm.value,
+            unit: CANONICAL_UNIT[spec.kind],
+            time: parsed.start,
+            timeEnd: parsed.end,
             reference,
-            reason: `implausible value skipped (${round(norm.value)} outside ${lo}-${hi})`,
+            notes: ['dated by day only: cannot be paired'],
           });
           return;
         }
@@ -204,6 +224,7 @@ export function readObservations(
 
   for (const list of Object.values(facts.measurements)) list.sort((a, b) => a.time - b.time);
   facts.ventilatorSettings.sort((a, b) => a.time - b.time);
+  for (const list of Object.values(facts.unusableTimes)) list.sort((a, b) => a - b);
   return facts;
 }
 

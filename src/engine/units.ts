@@ -20,7 +20,8 @@ export const KPA_TO_CMH2O = 10.19716;
 
 /** Result of normalising one quantity: a canonical value, or why it was skipped. */
 export type Normalized =
-  { ok: true; value: number } | { ok: false; reason: string; unitNotUnderstood?: true };
+  | { ok: true; value: number }
+  | { ok: false; reason: string; unitNotUnderstood?: true; otherQuantity?: true };
 
 /** A unit string as one lower-case token without spaces, or undefined when empty. */
 function token(value: unknown): string | undefined {
@@ -40,6 +41,8 @@ const PH = new Set(['[ph]', 'ph']);
 
 const skip = (reason: string): Normalized => ({ ok: false, reason });
 const ok = (value: number): Normalized => ({ ok: true, value });
+// Not an FiO2 at all (the rules: "an oxygen flow, not an FiO2"), rather than an FiO2 misread.
+const oxygenFlow = (reason: string): Normalized => ({ ok: false, reason, otherQuantity: true });
 const unknownUnit = (u: string): Normalized => ({
   ok: false,
   reason: `unit "${u}" not understood`,
@@ -100,11 +103,12 @@ function convert(kind: QuantityKind, value: number, u: string | undefined): Norm
 }
 
 function normalizeFio2(value: number, u: string | undefined): Normalized {
-  if (u !== undefined && FLOW.has(u)) return skip('oxygen flow, not an FiO2: skipped');
+  if (u !== undefined && FLOW.has(u)) return oxygenFlow('oxygen flow, not an FiO2: skipped');
   if (u !== undefined && PERCENT.has(u)) return ok(value);
   if (u === undefined || FRACTION.has(u)) {
     if (value <= 1) return ok(value * 100);
-    if (value < 20) return skip('bare number between 1 and 20 is an oxygen flow, not an FiO2');
+    if (value < 20)
+      return oxygenFlow('bare number between 1 and 20 is an oxygen flow, not an FiO2');
     return ok(value);
   }
   return unknownUnit(u);

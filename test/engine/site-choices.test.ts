@@ -12,6 +12,8 @@ import {
   fio2,
   intubation,
   NOW,
+  observation,
+  plateau,
   pao2,
   patient,
   peep,
@@ -247,5 +249,68 @@ describe('age on a 29 February birthday', () => {
     const born = patient({ birthDate: '1944-02-29' });
     expect(statusOf(screen([born], { now: '2025-02-28T12:00:00Z' }), 'age')).toBe('met');
     expect(statusOf(screen([born], { now: '2025-03-01T12:00:00Z' }), 'age')).toBe('not-met');
+  });
+});
+
+describe('blood gas panels and specimens', () => {
+  it('never reads the components of a venous gas panel (24339-4) as arterial, even if coded "blood"', () => {
+    const at = before({ hours: 3 });
+    const venousPanel = observation({
+      loinc: '24339-4',
+      at,
+      components: [
+        { loinc: '11556-8', value: 38, unit: 'mm[Hg]' },
+        { loinc: '11557-6', value: 58, unit: 'mm[Hg]' },
+        { loinc: '11558-4', value: 7.22, unit: '[pH]' },
+      ],
+    });
+    const r = screen([adultPatient(), venousPanel, fio2(40, at), peep(8, at), plateau(31, at)]);
+    for (const id of [
+      'pf-ratio-on-peep',
+      'hypercapnia-on-plateau',
+      'acidosis-on-plateau',
+    ] as const) {
+      expect(statusOf(r, id)).toBe('unknown');
+    }
+  });
+});
+
+describe('blood gases dated by day only', () => {
+  it('makes the criterion unknown, not not-met, when a day-dated value would qualify', () => {
+    const yesterday = before({ hours: 20 });
+    const r = screen([
+      adultPatient(),
+      chartedPf(250, yesterday),
+      peep(10, yesterday),
+      chartedPf(120, NOW.slice(0, 10)),
+    ]);
+    const c = criterion(r, 'pf-ratio-on-peep');
+    expect(c.status).toBe('unknown');
+    expect(c.evidence.some((e) => e.role === 'unpaired-qualifying')).toBe(true);
+  });
+});
+
+describe('a setting that was charted but could not be read', () => {
+  it('leaves a blood gas unpaired rather than pairing it with a farther PEEP', () => {
+    const at = before({ hours: 3 });
+    const r = screen([
+      adultPatient(),
+      chartedPf(150, at),
+      peep(10, before({ minutes: 100 }, at)),
+      peep(10, before({ minutes: 10 }, at), { unit: null }), // no unit: unreadable
+    ]);
+    expect(statusOf(r, 'pf-ratio-on-peep')).toBe('unknown');
+  });
+
+  it('still pairs past an oxygen flow charted as FiO2: a flow is not an FiO2 at all', () => {
+    const at = before({ hours: 3 });
+    const r = screen([
+      adultPatient(),
+      pao2(70, at),
+      fio2(50, before({ hours: 2 }, at)),
+      fio2(4, before({ hours: 1 }, at), { unit: 'L/min' }),
+      peep(10, at),
+    ]);
+    expect(statusOf(r, 'pf-ratio-on-peep')).toBe('met');
   });
 });
