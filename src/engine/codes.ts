@@ -170,19 +170,29 @@ function compileValueSet(
 }
 
 // system -> code -> ids of the value sets that include it; two levels so a lookup builds no key.
-type MembershipCache = Map<unknown, Map<unknown, readonly ValueSetId[]>>;
+// Bounded: a stream of made-up codes (hostile or broken input) must not grow memory for ever.
+type MembershipCache = {
+  size: number;
+  bySystem: Map<unknown, Map<unknown, readonly ValueSetId[]>>;
+};
 const membershipCache = new WeakMap<CompiledValueSets, MembershipCache>();
+const MAX_CACHED_CODINGS = 20_000;
 const NONE: readonly ValueSetId[] = [];
 
 function membershipOf(valueSets: CompiledValueSets, cache: MembershipCache, coding: Coding) {
-  let bySystem = cache.get(coding.system);
-  if (!bySystem) cache.set(coding.system, (bySystem = new Map()));
-  let ids = bySystem.get(coding.code);
-  if (!ids) {
-    const found = REQUIRED_VALUE_SETS.filter((id) => valueSets[id].match(coding));
-    ids = found.length === 0 ? NONE : found;
-    bySystem.set(coding.code, ids);
+  let codes = cache.bySystem.get(coding.system);
+  let ids = codes?.get(coding.code);
+  if (ids) return ids;
+  const found = REQUIRED_VALUE_SETS.filter((id) => valueSets[id].match(coding));
+  ids = found.length === 0 ? NONE : found;
+  if (cache.size >= MAX_CACHED_CODINGS) {
+    cache.bySystem.clear();
+    cache.size = 0;
+    codes = undefined;
   }
+  if (!codes) cache.bySystem.set(coding.system, (codes = new Map()));
+  codes.set(coding.code, ids);
+  cache.size++;
   return ids;
 }
 
@@ -196,7 +206,7 @@ export function valueSetsOf(
 ): readonly ValueSetId[] {
   if (!concept || !Array.isArray(concept.coding)) return NONE;
   let cache = membershipCache.get(valueSets);
-  if (!cache) membershipCache.set(valueSets, (cache = new Map()));
+  if (!cache) membershipCache.set(valueSets, (cache = { size: 0, bySystem: new Map() }));
   let out: readonly ValueSetId[] = NONE;
   for (const coding of concept.coding) {
     if (!coding || typeof coding !== 'object') continue;

@@ -32,18 +32,37 @@ export function groupResourcesByPatient(entries: readonly BundleEntry[]): {
     alias.set(`Patient/${r.id}`, r.id);
     if (typeof entry.fullUrl === 'string') alias.set(entry.fullUrl, r.id);
   }
+  // Devices usually point at no patient: they belong to whoever's DeviceUseStatement uses them.
+  const devices = new Map<string, FhirResource>();
+  for (const entry of entries) {
+    const r = entry?.resource;
+    if (r?.resourceType !== 'Device' || typeof r.id !== 'string') continue;
+    devices.set(`Device/${r.id}`, r);
+    if (typeof entry.fullUrl === 'string') devices.set(entry.fullUrl, r);
+  }
+  const attached = new Set<FhirResource>();
   let unassigned = 0;
   for (const entry of entries) {
     const r = entry?.resource;
     if (!r || typeof r !== 'object' || r.resourceType === 'Patient') continue;
+    if (r.resourceType === 'Device' && !patientReference(r)) continue; // placed with its use
     const ref = patientReference(r);
     const id =
       ref === undefined
         ? undefined
         : (alias.get(ref) ?? alias.get(ref.replace(/^.*\/(Patient\/[^/]+)$/, '$1')));
     const group = id === undefined ? undefined : groups.get(id);
-    if (group) group.resources.push(r);
-    else unassigned++;
+    if (!group) {
+      unassigned++;
+      continue;
+    }
+    group.resources.push(r);
+    const deviceRef = r.resourceType === 'DeviceUseStatement' ? r.device?.reference : undefined;
+    const device = typeof deviceRef === 'string' ? devices.get(deviceRef) : undefined;
+    if (device && !attached.has(device) && !patientReference(device)) {
+      group.resources.push(device);
+      attached.add(device);
+    }
   }
   return { patients: [...groups.values()], unassigned };
 }

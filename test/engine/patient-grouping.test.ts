@@ -47,3 +47,24 @@ describe('groupResourcesByPatient', () => {
     expect(unassigned).toBe(1);
   });
 });
+
+describe('groupResourcesByPatient with devices', () => {
+  it('places a Device that names no patient with the patient whose DeviceUseStatement uses it', () => {
+    const entries: BundleEntry[] = [
+      { resource: { resourceType: 'Patient', id: 'p1' } },
+      { fullUrl: 'urn:uuid:vent', resource: { resourceType: 'Device', id: 'vent-1' } },
+      {
+        resource: {
+          resourceType: 'DeviceUseStatement',
+          id: 'dus-1',
+          status: 'active',
+          subject: { reference: 'Patient/p1' },
+          device: { reference: 'urn:uuid:vent' },
+        },
+      },
+    ];
+    const { patients, unassigned } = groupResourcesByPatient(entries);
+    expect(patients[0]?.resources.map((r) => r.id)).toEqual(['p1', 'dus-1', 'vent-1']);
+    expect(unassigned).toBe(0);
+  });
+});
