@@ -86,26 +86,25 @@ function sortByType(resources: readonly unknown[]): ByType {
   };
   // The same resource may arrive twice (prefetch and a live search, a Bundle that repeats an
   // entry): counting it twice would count one failed SBT as two. Keep the latest version.
-  const seen = new Map<string, { index: number; version: string }>();
+  const seen = new Map<string, Map<string, number>>(); // type -> id -> index in its list
   for (const r of resources) {
     if (!r || typeof r !== 'object') continue;
     const type = (r as FhirResource).resourceType;
     if (typeof type !== 'string' || !Object.hasOwn(out, type)) continue;
-    const list = out[type as keyof ByType] as unknown[];
+    const list = out[type as keyof ByType] as FhirResource[];
     const id = (r as { id?: unknown }).id;
     if (typeof id !== 'string') {
-      list.push(r);
+      list.push(r as FhirResource);
       continue;
     }
-    const key = `${type}/${id}`;
-    const version = versionOf(r as FhirResource);
-    const earlier = seen.get(key);
-    if (!earlier) {
-      seen.set(key, { index: list.length, version });
-      list.push(r);
-    } else if (version > earlier.version) {
-      list[earlier.index] = r;
-      earlier.version = version;
+    let ids = seen.get(type);
+    if (!ids) seen.set(type, (ids = new Map()));
+    const earlier = ids.get(id);
+    if (earlier === undefined) {
+      ids.set(id, list.length);
+      list.push(r as FhirResource);
+    } else if (versionOf(r as FhirResource) > versionOf(list[earlier] as FhirResource)) {
+      list[earlier] = r as FhirResource;
     }
   }
   return out;
