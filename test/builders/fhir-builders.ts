@@ -450,3 +450,15 @@ export function series(
   }
   return out;
 }
+
+/** P/F 300 on PEEP 8, PaCO2 40 and pH 7.40 on plateau 25 at `at`: every blood-gas criterion not met. */
+export function reassuringGases(at: string = before({ hours: 2 })): Observation[] {
+  return [
+    pao2(150, at),
+    fio2(50, before({ hours: 1 }, at)),
+    peep(8, at),
+    paco2(40, at),
+    ph(7.4, at),
+    plateau(25, at),
+  ];
+}
