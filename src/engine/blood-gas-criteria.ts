@@ -7,45 +7,16 @@ import {
   type ObservationFacts,
   type SkippedMeasurement,
 } from './observations';
+import {
+  closestWithin,
+  earliestAfter,
+  inWindow,
+  latestAtOrBefore,
+  notAfter,
+  unusableIsNearer,
+} from './pairing';
 import { HOUR_MS, toIso } from './time';
 import type { CriterionResult, CriterionStatus, Evidence } from './types';
-
-/** Index of the first item with time >= t in a time-sorted list. */
-function lowerBound(list: readonly Measurement[], t: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as Measurement).time < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Latest item at or before t and no earlier than t - window. */
-function latestAtOrBefore(list: readonly Measurement[], t: number, windowMs: number) {
-  const i = lowerBound(list, t + 1) - 1;
-  const m = list[i];
-  return m && m.time >= t - windowMs ? m : undefined;
-}
-
-/** Earliest item strictly after t and no later than t + window. */
-function earliestAfter(list: readonly Measurement[], t: number, windowMs: number) {
-  const m = list[lowerBound(list, t + 1)];
-  return m && m.time <= t + windowMs ? m : undefined;
-}
-
-/** Item closest in time to t within +/- window (inclusive); on a tie the earlier one. */
-export function closestWithin(list: readonly Measurement[], t: number, windowMs: number) {
-  const i = lowerBound(list, t);
-  const after = list[i];
-  // The latest item before t (several at the same instant: the first of them is as good).
-  const before = list[i - 1];
-  const dAfter = after && after.time - t <= windowMs ? after.time - t : Infinity;
-  const dBefore = before && t - before.time <= windowMs ? t - before.time : Infinity;
-  if (dAfter === Infinity && dBefore === Infinity) return undefined;
-  return dBefore <= dAfter ? before : after;
-}
 
 /** A blood-gas value (or P/F) with what it was paired with. */
 interface Reading {
@@ -55,52 +26,6 @@ interface Reading {
   setting: Measurement | undefined;
   gasQualifies: boolean;
   qualifies: boolean;
-}
-
-/** Index of the first time >= t in a sorted list of times. */
-function lowerBoundTime(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((times[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * Is the charted value nearest to t (by the same rule that picked `chosen`) an unusable one?
- * Then the blood gas is unpaired: pairing it with an older or farther value would be a guess.
- */
-function unusableIsNearer(
-  unusable: readonly number[],
-  chosen: Measurement | undefined,
-  t: number,
-  rule: 'latest-before' | 'earliest-after' | 'closest',
-  windowMs: number,
-): boolean {
-  if (unusable.length === 0) return false;
-  const i = lowerBoundTime(unusable, t);
-  if (rule === 'latest-before') {
-    const u = unusable[lowerBoundTime(unusable, t + 1) - 1];
-    return u !== undefined && u >= t - windowMs && (!chosen || u > chosen.time);
-  }
-  if (rule === 'earliest-after') {
-    const u = unusable[lowerBoundTime(unusable, t + 1)];
-    return u !== undefined && u <= t + windowMs && (!chosen || u < chosen.time);
-  }
-  const after = unusable[i];
-  const before = unusable[i - 1];
-  const d = Math.min(
-    after !== undefined ? after - t : Infinity,
-    before !== undefined ? t - before : Infinity,
-  );
-  if (d > windowMs) return false;
-  if (!chosen) return true;
-  const dc = Math.abs(chosen.time - t);
-  // On a tie the earlier value wins, as in closestWithin.
-  return d < dc || (d === dc && before !== undefined && t - before === d && chosen.time > t);
 }
 
 /** P/F values in the lookback: computed from PaO2 + FiO2, and charted ones. */
@@ -168,15 +93,6 @@ export function pfRatios(
     ratios.push({ gas: { ...charted, notes: ['charted P/F', ...charted.notes] } });
   }
   return { ratios, implausible };
-}
-
-/** The items of a time-sorted list at or before t. */
-export function notAfter(list: readonly Measurement[], t: number): readonly Measurement[] {
-  return list.slice(0, lowerBound(list, t + 1));
-}
-
-function inWindow(list: readonly Measurement[], from: number, to: number): Measurement[] {
-  return list.slice(lowerBound(list, from), lowerBound(list, to + 1));
 }
 
 function gasEvidence(r: Reading, role: Evidence['role']): Evidence[] {

@@ -1,14 +1,3 @@
-import type {
-  AllergyIntolerance,
-  Condition,
-  Device,
-  DeviceUseStatement,
-  FhirResource,
-  Observation,
-  Patient,
-  Procedure,
-} from 'fhir/r4';
-import { evaluatePairedCriterion, pfRatios } from './blood-gas-criteria';
 import { classify, groupStatus, summarize } from './classify';
 import {
   readAllergies,
@@ -21,8 +10,10 @@ import type { ScreeningConfig } from './config-types';
 import { evaluateExclusions } from './exclusion-criteria';
 import { evaluateAge, evaluateRespiratoryFailure } from './inclusion-criteria';
 import { readObservations } from './observations';
+import { sortByType } from './resource-index';
+import { evaluateBloodGasCriteria } from './blood-gas-screen';
 import { referenceOf } from './resource-ref';
-import { DAY_MS, HOUR_MS, parseFhirTime, toIso } from './time';
+import { DAY_MS, parseFhirTime, toIso } from './time';
 import type {
   CriterionResult,
   DataAvailability,
@@ -64,52 +55,6 @@ export function prepareScreening(config: ScreeningConfig): PreparedScreening {
   return { config, valueSets: compileValueSets(config) };
 }
 
-type ByType = {
-  Patient: Patient[];
-  Observation: Observation[];
-  Condition: Condition[];
-  Procedure: Procedure[];
-  DeviceUseStatement: DeviceUseStatement[];
-  Device: Device[];
-  AllergyIntolerance: AllergyIntolerance[];
-};
-
-function sortByType(resources: readonly unknown[]): ByType {
-  const out: ByType = {
-    Patient: [],
-    Observation: [],
-    Condition: [],
-    Procedure: [],
-    DeviceUseStatement: [],
-    Device: [],
-    AllergyIntolerance: [],
-  };
-  // The same resource may arrive twice (prefetch and a live search, a Bundle that repeats an
-  // entry): counting it twice would count one failed SBT as two. Keep the latest version.
-  const seen = new Map<string, Map<string, number>>(); // type -> id -> index in its list
-  for (const r of resources) {
-    if (!r || typeof r !== 'object') continue;
-    const type = (r as FhirResource).resourceType;
-    if (typeof type !== 'string' || !Object.hasOwn(out, type)) continue;
-    const list = out[type as keyof ByType] as FhirResource[];
-    const id = (r as { id?: unknown }).id;
-    if (typeof id !== 'string') {
-      list.push(r as FhirResource);
-      continue;
-    }
-    let ids = seen.get(type);
-    if (!ids) seen.set(type, (ids = new Map()));
-    const earlier = ids.get(id);
-    if (earlier === undefined) {
-      ids.set(id, list.length);
-      list.push(r as FhirResource);
-    } else if (versionOf(r as FhirResource) > versionOf(list[earlier] as FhirResource)) {
-      list[earlier] = r as FhirResource;
-    }
-  }
-  return out;
-}
-
 function summarizeReintubation(r: Reintubation): ReintubationSummary {
   return {
     extubation: toIso(r.extubation.time),
@@ -117,13 +62,6 @@ function summarizeReintubation(r: Reintubation): ReintubationSummary {
     reintubation: toIso(r.time),
     reintubationReference: r.reference,
   };
-}
-
-/** A sortable version stamp: meta.lastUpdated, else meta.versionId, else "". */
-function versionOf(r: FhirResource): string {
-  const meta = r.meta && typeof r.meta === 'object' ? r.meta : {};
-  if (typeof meta.lastUpdated === 'string') return meta.lastUpdated;
-  return typeof meta.versionId === 'string' ? meta.versionId.padStart(12, '0') : '';
 }
 
 /**
@@ -173,85 +111,7 @@ export function evaluatePatient(
   const doubts = readingDoubts(episodesAsCharted, evidence);
   const ventilationSearched = searched('Procedure') && searched('Observation');
 
-  // Blood-gas criteria in the lookback.
-  const lookback = { from: now - params.bloodGas.lookbackHours * HOUR_MS, to: now };
-  const inLookback = (list: typeof observations.measurements.paco2) =>
-    list.filter((m) => m.time >= lookback.from && m.time <= now).map((gas) => ({ gas }));
-  // A value dated by day counts if any of its day falls in the lookback.
-  const undatedIn = (element: 'pfRatio' | 'paco2' | 'ph') =>
-    observations.undated.filter(
-      (m) => m.element === element && m.timeEnd >= lookback.from && m.time <= now,
-    );
-  const { thresholds: th } = params;
-  const { ratios, implausible } = pfRatios(
-    observations,
-    params.bloodGas,
-    params.plausibility.pfRatio,
-    lookback.from,
-    now,
-  );
-  const bloodGas = [
-    evaluatePairedCriterion(
-      {
-        id: 'pf-ratio-on-peep',
-        gases: ratios,
-        settings: observations.measurements.peep,
-        gasQualifies: (v) => v <= th.pfRatioMax,
-        settingQualifies: (v) => v >= th.peepMin,
-        worse: (a, b) => a < b,
-        describe: `P/F <= ${th.pfRatioMax} on PEEP >= ${th.peepMin}`,
-        settingElement: 'peep',
-        undated: undatedIn('pfRatio'),
-        skippedElements: ['pao2', 'fio2', 'pfRatio', 'peep'],
-        alsoSkipped: implausible,
-      },
-      observations,
-      params.bloodGas,
-      lookback,
-    ),
-    evaluatePairedCriterion(
-      {
-        id: 'hypercapnia-on-plateau',
-        gases: inLookback(observations.measurements.paco2),
-        settings: observations.measurements.plateau,
-        gasQualifies: (v) => v >= th.paco2Min,
-        settingQualifies: (v) => v >= th.plateauMin,
-        worse: (a, b) => a > b,
-        describe: `PaCO2 >= ${th.paco2Min} on plateau >= ${th.plateauMin}`,
-        settingElement: 'plateau',
-        skippedElements: ['paco2', 'plateau'],
-        undated: undatedIn('paco2'),
-      },
-      observations,
-      params.bloodGas,
-      lookback,
-    ),
-    evaluatePairedCriterion(
-      {
-        id: 'acidosis-on-plateau',
-        gases: inLookback(observations.measurements.ph),
-        settings: observations.measurements.plateau,
-        gasQualifies: (v) => v <= th.phMax,
-        settingQualifies: (v) => v >= th.plateauMin,
-        worse: (a, b) => a < b,
-        describe: `pH <= ${th.phMax} on plateau >= ${th.plateauMin}`,
-        settingElement: 'plateau',
-        skippedElements: ['ph', 'plateau'],
-        undated: undatedIn('ph'),
-      },
-      observations,
-      params.bloodGas,
-      lookback,
-    ),
-  ];
-  if (!searched('Observation')) {
-    for (const c of bloodGas) {
-      if (c.status === 'not-met') {
-        c.status = 'unknown';
-        c.reason = 'Observations could not be obtained';
-      }
-    }
-  }
+  const bloodGas = evaluateBloodGasCriteria(observations, params, now, searched('Observation'));
 
   const weaningInputs = {
     episodes,
