@@ -38,7 +38,8 @@ const validateCriteria = ajv.compile<CriteriaParameters>(criteriaSchema);
 const validateCodeSystems = ajv.compile<CodeSystemAliases>(codeSystemsSchema);
 const validateValueSet = ajv.compile<ValueSetFile>(valueSetSchema);
 
-function describe(errors: ErrorObject[] | null | undefined): string {
+/** Ajv errors as one line: JSON pointer and message of each. */
+export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
     .map((e) => {
       const where = e.instancePath === '' ? '(top level)' : e.instancePath;
@@ -51,7 +52,8 @@ function describe(errors: ErrorObject[] | null | undefined): string {
     .join('; ');
 }
 
-function readJson(file: string, shown: string): unknown {
+/** Reads and parses a JSON file; a {@link ConfigError} names the file when it cannot. */
+export function readJsonFile(file: string, shown: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -65,8 +67,13 @@ function readJson(file: string, shown: string): unknown {
   }
 }
 
+/** A path as a person at this shell would type it. */
+export function shownPath(file: string): string {
+  return relative(process.cwd(), file) || file;
+}
+
 function checked<T>(value: unknown, validate: ValidateFunction<T>, shown: string): T {
-  if (!validate(value)) throw new ConfigError(`${shown}: ${describe(validate.errors)}`);
+  if (!validate(value)) throw new ConfigError(`${shown}: ${describeSchemaErrors(validate.errors)}`);
   return value;
 }
 
@@ -93,10 +100,10 @@ function checkRanges(criteria: CriteriaParameters, shown: string) {
  * and the field, so a site's edit that breaks the screen stops start-up instead of the screen.
  */
 export function loadScreeningConfig(dir: string = DEFAULT_SERVICE_DIR): ScreeningConfig {
-  const show = (file: string) => relative(process.cwd(), file) || file;
+  const show = shownPath;
   const criteriaFile = join(dir, 'criteria.json');
   const criteria = checked(
-    readJson(criteriaFile, show(criteriaFile)),
+    readJsonFile(criteriaFile, show(criteriaFile)),
     validateCriteria,
     show(criteriaFile),
   );
@@ -104,7 +111,7 @@ export function loadScreeningConfig(dir: string = DEFAULT_SERVICE_DIR): Screenin
 
   const systemsFile = join(dir, 'code-systems.json');
   const codeSystems = checked(
-    readJson(systemsFile, show(systemsFile)),
+    readJsonFile(systemsFile, show(systemsFile)),
     validateCodeSystems,
     show(systemsFile),
   );
@@ -116,7 +123,7 @@ export function loadScreeningConfig(dir: string = DEFAULT_SERVICE_DIR): Screenin
     .filter((f) => f.endsWith('.json'))
     .sort()) {
     const file = join(valueSetDir, name);
-    const vs = checked(readJson(file, show(file)), validateValueSet, show(file));
+    const vs = checked(readJsonFile(file, show(file)), validateValueSet, show(file));
     if (`${vs.id}.json` !== name) {
       throw new ConfigError(`${show(file)}: /id "${vs.id}" must match the file name`);
     }
@@ -142,7 +149,8 @@ export function loadScreeningConfig(dir: string = DEFAULT_SERVICE_DIR): Screenin
   return deepFreeze({ criteria, codeSystems, valueSets });
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a loaded configuration all the way down: read once, never changed. */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
