@@ -1,0 +1,173 @@
+import type { Bundle, BundleLink } from 'fhir/r4';
+import FhirClient from 'fhirclient/lib/FhirClient';
+import { ServiceError } from '../errors/service-error';
+
+/** Reads a FHIR server: one resource, or every page of a search. Injected, so tests pass a fake. */
+export interface FhirReader {
+  /** Reads one resource by its relative URL (`Patient/123`). */
+  read(url: string, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Yields every page of a search, starting from a relative URL or from a first page already in
+   * hand (a prefetched Bundle with a `next` link). Throws a {@link FhirFetchError} on a failed
+   * request or an unsafe `next` link.
+   */
+  pages(start: string | Bundle, signal: AbortSignal): AsyncGenerator<Bundle>;
+  /** Requests sent so far (pages included). */
+  readonly requestCount: number;
+}
+
+export interface FhirReaderOptions {
+  /** The FHIR base URL (the hook's `fhirServer`). */
+  serverUrl: string;
+  /** Bearer token (the hook's `fhirAuthorization.access_token`); never logged. */
+  accessToken?: string;
+  /** Pages per search before giving up (a server that never ends). */
+  maxPages: number;
+  /** Largest response body accepted, in bytes. */
+  maxResponseBytes: number;
+}
+
+/** Why a FHIR request failed, without URLs or bodies (they may carry patient data). */
+export type FhirFetchProblem =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'server-error'
+  | 'bad-response'
+  | 'unreachable'
+  | 'paging-loop'
+  | 'paging-off-server'
+  | 'too-many-pages'
+  | 'aborted';
+
+/** A FHIR request that failed; `problem` is safe to log. */
+export class FhirFetchError extends Error {
+  readonly problem: FhirFetchProblem;
+  readonly status?: number;
+
+  constructor(problem: FhirFetchProblem, message: string, status?: number, cause?: unknown) {
+    super(message, cause !== undefined ? { cause } : undefined);
+    this.name = 'FhirFetchError';
+    this.problem = problem;
+    if (status !== undefined) this.status = status;
+  }
+}
+
+function nextLink(bundle: Bundle): string | undefined {
+  const link = (Array.isArray(bundle.link) ? bundle.link : []).find(
+    (l: BundleLink) => l?.relation === 'next' && typeof l.url === 'string',
+  );
+  return link?.url;
+}
+
+function classify(error: unknown, signal: AbortSignal): FhirFetchError {
+  if (error instanceof FhirFetchError) return error;
+  if (signal.aborted) return new FhirFetchError('aborted', 'request aborted (time budget)');
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number') {
+    const problem: FhirFetchProblem =
+      status === 401
+        ? 'unauthorized'
+        : status === 403
+          ? 'forbidden'
+          : status === 404
+            ? 'not-found'
+            : status >= 500
+              ? 'server-error'
+              : 'bad-response';
+    return new FhirFetchError(problem, `FHIR server answered HTTP ${status}`, status, error);
+  }
+  if (error instanceof SyntaxError) {
+    return new FhirFetchError('bad-response', 'FHIR server sent malformed JSON', undefined, error);
+  }
+  const name = (error as { name?: unknown }).name;
+  if (name === 'AbortError') return new FhirFetchError('aborted', 'request aborted');
+  if ((error as { type?: unknown }).type === 'max-size') {
+    return new FhirFetchError('bad-response', 'FHIR response too large', undefined, error);
+  }
+  return new FhirFetchError('unreachable', 'FHIR server unreachable', undefined, error);
+}
+
+/**
+ * A {@link FhirReader} over fhirclient's `FhirClient`, with what a service in the path of every
+ * chart open needs on top: the token only ever sent to the hook's own server (a `next` link
+ * elsewhere is refused, redirects are not followed), paging loops and endless paging stopped,
+ * response size bounded, and every request abortable by the caller's time budget.
+ */
+export function createFhirReader(options: FhirReaderOptions): FhirReader {
+  const base = options.serverUrl.replace(/\/+$/, '');
+  const client = new FhirClient(`${base}/`);
+  const headers: Record<string, string> = { accept: 'application/fhir+json' };
+  if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`;
+  let requestCount = 0;
+  // node-fetch (under fhirclient in Node) honours `size` and `redirect`; browsers ignore `size`.
+  const requestInit = (signal: AbortSignal) =>
+    ({ headers, signal, redirect: 'error', size: options.maxResponseBytes }) as RequestInit;
+
+  const onServer = (url: string) => url === base || url.startsWith(`${base}/`);
+
+  return {
+    get requestCount() {
+      return requestCount;
+    },
+    async read(url, signal) {
+      requestCount++;
+      try {
+        return (await client.fhirRequest(url, requestInit(signal))) as unknown;
+      } catch (error) {
+        throw classify(error, signal);
+      }
+    },
+    async *pages(start, signal) {
+      const seen = new Set<string>();
+      let page: Bundle;
+      let pages = 0;
+      let url: string | undefined = typeof start === 'string' ? start : undefined;
+      let current: Bundle | undefined = typeof start === 'string' ? undefined : start;
+      while (true) {
+        if (current === undefined) {
+          if (url === undefined) return;
+          requestCount++;
+          try {
+            current = (await client.fhirRequest(url, requestInit(signal))) as Bundle;
+          } catch (error) {
+            throw classify(error, signal);
+          }
+          if (!current || typeof current !== 'object' || current.resourceType !== 'Bundle') {
+            throw new FhirFetchError('bad-response', 'FHIR search did not answer with a Bundle');
+          }
+        }
+        page = current;
+        pages++;
+        yield page;
+        const next = nextLink(page);
+        if (next === undefined) return;
+        const absolute = new URL(next, `${base}/`).toString();
+        if (!onServer(absolute)) {
+          throw new FhirFetchError('paging-off-server', 'next link points off the FHIR server');
+        }
+        if (seen.has(absolute)) throw new FhirFetchError('paging-loop', 'next link loops back');
+        seen.add(absolute);
+        if (pages >= options.maxPages) {
+          throw new FhirFetchError('too-many-pages', `more than ${options.maxPages} pages`);
+        }
+        url = absolute;
+        current = undefined;
+      }
+    },
+  };
+}
+
+/** The status to answer with when a FHIR problem means the data cannot be obtained at all. */
+export function isRefusal(error: FhirFetchError): boolean {
+  return error.problem === 'unauthorized' || error.problem === 'forbidden';
+}
+
+/** Rethrows as the service's error type where a FHIR problem has to reach the client. */
+export function toServiceError(error: FhirFetchError): ServiceError {
+  return new ServiceError(
+    412,
+    `The FHIR server refused the service's requests (${error.problem}); the data needed to screen the patient cannot be obtained`,
+    { cause: error },
+  );
+}
