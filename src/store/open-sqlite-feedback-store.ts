@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ServiceError } from '../errors/service-error';
@@ -237,7 +237,8 @@ function openDatabase(path: string): Database.Database {
   if (path !== ':memory:') {
     const folder = dirname(resolve(path));
     try {
-      mkdirSync(folder, { recursive: true });
+      // Owner-only, for folders and a file that did not exist: feedback may hold comments.
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
     } catch (cause) {
       throw new ServiceError(
         500,
@@ -246,9 +247,12 @@ function openDatabase(path: string): Database.Database {
       );
     }
   }
+  const isNew = path !== ':memory:' && !existsSync(path);
   let db: Database.Database | undefined;
   try {
     db = new Database(path);
+    // SQLite gives the -wal and -shm files the main file's permissions.
+    if (isNew) chmodSync(path, 0o600);
     // The first statement that reads the file is where "file is not a database" shows up.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ServiceError } from '../../src/errors/service-error';
@@ -37,6 +37,13 @@ describe('openSqliteFeedbackStore', () => {
     const path = join(dir, 'var', 'lib', 'stellar', 'feedback.db');
     openSqliteFeedbackStore({ path }).close();
     expect(existsSync(path)).toBe(true);
+  });
+
+  it('makes a new file and its new folders readable by their owner only', () => {
+    const path = join(dir, 'stellar', 'feedback.db');
+    openSqliteFeedbackStore({ path }).close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'stellar')).mode & 0o777).toBe(0o700);
   });
 
   it('writes the file in WAL mode at the current schema version', () => {
