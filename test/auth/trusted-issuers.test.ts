@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../src/config/load-screening-config';
 import { createCdsClientKey, type CdsClientKey } from '../../src/auth/sign-cds-client-jwt';
 import { loadTrustedIssuers, parseTrustedIssuers } from '../../src/auth/trusted-issuers';
+import { createCdsJwtVerifier } from '../../src/auth/create-cds-jwt-verifier';
 
 let key: CdsClientKey;
 let dir: string;
@@ -118,5 +119,19 @@ describe('loadTrustedIssuers', () => {
     expect(withKeys([{ ...key.publicJwk, kid: 'a\nb' }])).toThrow(
       /\/kid must be 1 to 256 printable/,
     );
+  });
+
+  it('applies the same checks to issuers given straight to the verifier', () => {
+    expect(() =>
+      createCdsJwtVerifier({
+        issuers: [
+          {
+            iss: 'https://a.example.org',
+            jwksUrl: 'https://a.example.org/jwks',
+            algorithms: ['HS256'],
+          },
+        ],
+      }),
+    ).toThrow(/createCdsJwtVerifier issuers: \/0\/algorithms\/0 "HS256" is not allowed/);
   });
 });
