@@ -18,13 +18,13 @@ import { trustedIssuersSchema } from './trusted-issuers-schema';
  * the algorithms it may sign with. See CDS Hooks 2.0 "Trusting CDS Clients".
  */
 export interface TrustedIssuerConfig {
-  iss: string;
-  jwksUrl?: string;
-  jwks?: { keys: JsonWebKey[] };
+  readonly iss: string;
+  readonly jwksUrl?: string;
+  readonly jwks?: { readonly keys: readonly JsonWebKey[] };
   /** When set, a token must carry a `tenant` claim that is one of these. */
-  tenants?: string[];
+  readonly tenants?: readonly string[];
   /** Asymmetric JWS algorithms only; default {@link DEFAULT_ALGORITHMS}. */
-  algorithms?: string[];
+  readonly algorithms?: readonly string[];
 }
 
 /** A validated, frozen {@link TrustedIssuerConfig} with its defaults filled in. */

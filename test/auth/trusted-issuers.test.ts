@@ -2,9 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/config/load-screening-config';
-import { createCdsClientKey, type CdsClientKey } from '../../src/auth/sign-cds-client-jwt';
 import { loadTrustedIssuers, parseTrustedIssuers } from '../../src/auth/trusted-issuers';
 import { createCdsJwtVerifier } from '../../src/auth/create-cds-jwt-verifier';
+import {
+  createCdsClientKey,
+  signCdsClientJwt,
+  type CdsClientKey,
+} from '../../src/auth/sign-cds-client-jwt';
 
 let key: CdsClientKey;
 let dir: string;
@@ -133,5 +137,17 @@ describe('loadTrustedIssuers', () => {
         ],
       }),
     ).toThrow(/createCdsJwtVerifier issuers: \/0\/algorithms\/0 "HS256" is not allowed/);
+  });
+
+  it('gives the verifier issuers it can use as they are', async () => {
+    const issuers = loadTrustedIssuers(
+      fileWith([{ iss: 'https://ehr.example.org', jwks: { keys: [key.publicJwk] } }]),
+    );
+    const verifier = createCdsJwtVerifier({ issuers });
+    const aud = 'https://cds.example.org/cds-services';
+    const token = signCdsClientJwt(key, { iss: 'https://ehr.example.org', aud });
+    await expect(verifier.verify(`Bearer ${token}`, aud)).resolves.toMatchObject({
+      iss: 'https://ehr.example.org',
+    });
   });
 });
