@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../config/load-screening-config';
 import { DEFAULT_ID_SECRET, loadServerConfig } from '../config/server-config';
 import { ServiceError } from '../errors/service-error';
@@ -22,9 +23,10 @@ async function main(): Promise<number> {
     const built = buildService(config, { log });
     const app = createApp(config, built);
     const server = await listen(app, config);
+    const port = (server.address() as AddressInfo).port;
     log.info(
-      { url: config.publicBaseUrl, host: config.host, port: config.port },
-      `STELLAR CDS service listening; discovery at ${config.publicBaseUrl}/cds-services`,
+      { publicUrl: config.publicBaseUrl, host: config.host, port },
+      `STELLAR CDS service listening on ${config.host}:${port}; discovery at ${config.publicBaseUrl}/cds-services`,
     );
     const stop = () => {
       log.info('shutting down');
