@@ -13,7 +13,7 @@ import {
   PATIENT_ID_TOKEN,
 } from '../../src/fhir/data-plan';
 import { generatePatient, SCENARIOS } from '../../src/synthetic';
-import { selectByQuery } from './plan-selection';
+import { selectByQuery } from '../../src/synthetic/prefetch-from-record';
 
 const NOW = '2026-03-01T08:00:00Z';
 const shipped = loadServiceDefinition();

@@ -18,7 +18,7 @@ import { buildService, type BuiltService } from '../../src/server/build-service'
 import { listen } from '../../src/server/listen';
 import { buildDataPlan } from '../../src/fhir/data-plan';
 import { loadServiceDefinition } from '../../src/config/service-definition';
-import { selectByQuery } from '../fhir/plan-selection';
+import { prefetchFromRecord } from '../../src/synthetic/prefetch-from-record';
 import { startJwksServer, type JwksServer } from './jwks-server';
 
 /** The trusted CDS client the tests play (an EHR). */
@@ -35,7 +35,10 @@ export interface TestService {
   keys: Record<CdsClientAlgorithm, CdsClientKey>;
   jwks: JwksServer;
   /** A fresh JWT for the endpoint at `path` (audience = public URL + path). */
-  token(path: string, options?: { alg?: CdsClientAlgorithm; claims?: Record<string, unknown> }): string;
+  token(
+    path: string,
+    options?: { alg?: CdsClientAlgorithm; claims?: Record<string, unknown> },
+  ): string;
   /** fetch() against the service with a fresh JWT for the path (unless `auth: false`). */
   call(path: string, init?: RequestInit & { json?: unknown; auth?: boolean }): Promise<Response>;
   close(): Promise<void>;
@@ -111,7 +114,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       return fetch(`${url}${path}`, {
         ...rest,
         headers: h,
-        ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}),
+        ...(json !== undefined
+          ? { method: rest.method ?? 'POST', body: JSON.stringify(json) }
+          : {}),
       });
     },
     async close() {
@@ -131,21 +136,10 @@ const plan = buildDataPlan(loadServiceDefinition());
  * document answered from the record (the Patient, and a searchset Bundle per search).
  */
 export function prefetchFor(bundle: Bundle): Record<string, unknown> {
-  const resources = (bundle.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>);
-  const prefetch: Record<string, unknown> = {};
-  for (const q of plan.queries) {
-    const selected = selectByQuery(resources, q);
-    prefetch[q.key] =
-      q.resourceType === 'Patient'
-        ? (selected[0] ?? null)
-        : {
-            resourceType: 'Bundle',
-            type: 'searchset',
-            total: selected.length,
-            entry: selected.map((resource) => ({ resource })),
-          };
-  }
-  return prefetch;
+  const resources = (bundle.entry ?? []).map(
+    (e) => e.resource as unknown as Record<string, unknown>,
+  );
+  return prefetchFromRecord(resources, plan);
 }
 
 /** The patient id of a synthetic Bundle. */

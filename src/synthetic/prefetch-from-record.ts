@@ -1,10 +1,10 @@
 import type { Coding } from 'fhir/r4';
-import type { PlannedQuery } from '../../src/fhir/data-plan';
+import type { DataPlan, PlannedQuery } from '../fhir/data-plan';
 
 /**
- * What a FHIR server would answer to a planned query, computed in the test from the query's own
- * parameters (resource type, patient, `code` token list, date lower bound), so a test can ask
- * "does the plan fetch everything the rules read?" without a server.
+ * What a FHIR server would answer to a planned query over one patient's record, computed from
+ * the query's own parameters (resource type, `code` token list, date lower bound): for tests
+ * ("does the plan fetch everything the rules read?") and example hook requests, without a server.
  */
 export function selectByQuery(
   resources: readonly Record<string, unknown>[],
@@ -50,4 +50,28 @@ function timeOf(r: Record<string, unknown>): number | undefined {
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The prefetch an EHR would send for a patient's record: each query of the plan answered from
+ * the record (the Patient itself, a searchset Bundle for each search).
+ */
+export function prefetchFromRecord(
+  resources: readonly Record<string, unknown>[],
+  plan: DataPlan,
+): Record<string, unknown> {
+  const prefetch: Record<string, unknown> = {};
+  for (const q of plan.queries) {
+    const selected = selectByQuery(resources, q);
+    prefetch[q.key] =
+      q.resourceType === 'Patient'
+        ? (selected[0] ?? null)
+        : {
+            resourceType: 'Bundle',
+            type: 'searchset',
+            total: selected.length,
+            entry: selected.map((resource) => ({ resource })),
+          };
+  }
+  return prefetch;
 }
