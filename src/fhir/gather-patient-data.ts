@@ -118,7 +118,9 @@ async function runQuery(request: GatherRequest, query: PlannedQuery): Promise<Qu
     }
     // A prefetched Bundle: its entries, and its further pages when it has a next link.
     const first = pageResources(given);
-    const hasNext = (given.link ?? []).some((l) => l?.relation === 'next');
+    // `link` is the client's JSON: anything but a list has no next link (never a TypeError).
+    const links: unknown[] = Array.isArray(given.link) ? given.link : [];
+    const hasNext = links.some((l) => isObject(l) && l.relation === 'next');
     if (!hasNext) return { key, resources: first, source: 'prefetch', rounds: 0 };
     if (!reader) return failure(key, 'no-fhir-server', first);
     const { resources, fetched } = await collectPages(reader, given, signal);

@@ -177,6 +177,22 @@ describe('gatherPatientData', () => {
     expect(data.availability.DeviceUseStatement).toBe('unavailable');
   });
 
+  it.each([
+    ['a string', 'next'],
+    ['an object', { relation: 'next', url: 'x' }],
+    ['a number', 1],
+  ])(
+    'reads a prefetched Bundle whose link is %s (not a list) as one without a next link',
+    async (_kind, link) => {
+      const prefetch = emptyPrefetch();
+      prefetch.conditions = { ...searchset([{ resourceType: 'Condition', id: 'c1' }]), link };
+      const data = await gatherPatientData(request({ prefetch }));
+      expect(data.failures).toEqual([]);
+      expect(data.sources.conditions).toBe('prefetch');
+      expect(data.resources).toContainEqual({ resourceType: 'Condition', id: 'c1' });
+    },
+  );
+
   it('gives up on every query when the budget runs out, even if a request never settles', async () => {
     const controller = new AbortController();
     const reader: FhirReader = {
