@@ -4,6 +4,7 @@ import { answerHook, type ScreeningServiceDeps } from '../cds/screening-service'
 import { validateFeedback } from '../cds/validate-feedback';
 import { validateHookRequest } from '../cds/validate-hook-request';
 import { ServiceError } from '../errors/service-error';
+import { refuseOversizedBody } from './refuse-oversized-body';
 
 /** Only JSON bodies are parsed; anything else is a 415 before any work is done. */
 function requireJson(): RequestHandler {
@@ -39,11 +40,14 @@ export function cdsRoutes(options: {
 }): Router {
   const { discovery, service } = options;
   const router = express.Router();
-  const json = express.json({
-    limit: options.bodyLimitBytes,
-    type: ['application/json', 'application/*+json'],
-    strict: true,
-  });
+  const json = [
+    refuseOversizedBody(options.bodyLimitBytes),
+    express.json({
+      limit: options.bodyLimitBytes,
+      type: ['application/json', 'application/*+json'],
+      strict: true,
+    }),
+  ];
   const serviceId = service.definition.id;
   const knownService: RequestHandler = (req, _res, next) => {
     if (req.params.id !== serviceId) {
@@ -57,7 +61,7 @@ export function cdsRoutes(options: {
     res.json(discovery);
   });
 
-  router.post('/:id', knownService, requireJson(), json, async (req, res, next) => {
+  router.post('/:id', knownService, requireJson(), ...json, async (req, res, next) => {
     try {
       const request = validateHookRequest(req.body, service.definition.hooks);
       const answer = await answerHook(service, request, clientGone(req, res));
@@ -67,7 +71,7 @@ export function cdsRoutes(options: {
     }
   });
 
-  router.post('/:id/feedback', knownService, requireJson(), json, (req, res, next) => {
+  router.post('/:id/feedback', knownService, requireJson(), ...json, (req, res, next) => {
     try {
       const { feedback } = validateFeedback(req.body);
       const receivedAt = service.now().toISOString();

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import { ServiceError } from '../errors/service-error';
 
@@ -12,10 +12,19 @@ export function listen(
   options: { host: string; port: number; requestTimeoutMs: number },
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(options.port, options.host);
-    server.requestTimeout = options.requestTimeoutMs;
-    server.headersTimeout = Math.min(options.requestTimeoutMs, 10_000);
+    const server = createServer(
+      {
+        // Node enforces requestTimeout and headersTimeout only when it checks its connections,
+        // every 30 s by default: a slow-loris client would keep a socket for up to 30 s past
+        // the timeout. Checking every second makes the configured timeout the real one.
+        connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs),
+        requestTimeout: options.requestTimeoutMs,
+        headersTimeout: Math.min(options.requestTimeoutMs, 10_000),
+      },
+      app,
+    );
     server.keepAliveTimeout = 5_000;
+    server.listen(options.port, options.host);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
