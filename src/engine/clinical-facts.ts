@@ -9,6 +9,7 @@ import type {
 import type { CodeMatch, CompiledValueSets } from './codes';
 import { parseFhirTime, type ParsedTime } from './time';
 import { referenceOf } from './resource-ref';
+import { textOf } from './text-of';
 
 export type ConditionValueSet =
   | 'respiratory-failure'
@@ -226,8 +227,10 @@ export function readAllergies(allergies: readonly AllergyIntolerance[]): {
     .map((a) => ({
       reference: referenceOf('AllergyIntolerance', a),
       text:
-        a.code?.text ??
-        (Array.isArray(a.code?.coding) ? a.code.coding : []).find((c) => c?.display)?.display ??
+        textOf(a.code?.text) ??
+        (Array.isArray(a.code?.coding) ? a.code.coding : [])
+          .map((c) => textOf(c?.display))
+          .find((d) => d !== undefined && d !== '') ??
         'allergy',
     }));
 }

@@ -5,6 +5,7 @@ import type {
   ValueSetEntry,
   ValueSetFile,
 } from './config-types';
+import { textOf } from './text-of';
 
 /** The value sets the engine reads. `src/config` fails start-up when one is missing. */
 export const REQUIRED_VALUE_SETS = [
@@ -140,7 +141,12 @@ function compileValueSet(
     if (!key) return undefined;
     const entry = lookup(include, key[0], key[1]);
     if (!entry || lookup(exclude, key[0], key[1])) return undefined;
-    return { coding, entry };
+    // Evidence shows the display: only a string one is kept.
+    const display = textOf(coding.display);
+    return {
+      coding: { system: coding.system, code: coding.code, ...(display ? { display } : {}) },
+      entry,
+    };
   };
 
   const matchesText = (text: string | undefined) =>

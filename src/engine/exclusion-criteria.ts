@@ -5,6 +5,7 @@ import type { CriteriaParameters } from './config-types';
 import type { CodedObservation } from './observations';
 import { DAY_MS, toIso } from './time';
 import type { CriterionResult, Evidence, ExclusionId } from './types';
+import { textOf } from './text-of';
 
 export interface ExclusionInputs {
   conditions: Record<ConditionValueSet, ConditionFact[]>;
@@ -195,7 +196,11 @@ function pregnancyOrBreastfeeding(inputs: ExclusionInputs): CriterionResult {
       );
   const obsEvidence = (o: CodedObservation, label: string): Evidence => ({
     label,
-    value: o.answer?.coding?.[0]?.display ?? o.answer?.coding?.[0]?.code ?? o.answerText ?? '',
+    value:
+      textOf(o.answer?.coding?.[0]?.display) ??
+      textOf(o.answer?.coding?.[0]?.code) ??
+      o.answerText ??
+      '',
     time: toIso(o.time as number),
     reference: o.reference,
   });

@@ -4,6 +4,7 @@ import type { CriteriaParameters, Range } from './config-types';
 import { parseFhirTime, type ParsedTime } from './time';
 import { CANONICAL_UNIT, normalizeQuantity, type QuantityKind } from './units';
 import { referenceOf } from './resource-ref';
+import { textOf } from './text-of';
 
 /** The numeric elements the screen reads from Observations. */
 export type MeasurementElement = 'pao2' | 'paco2' | 'ph' | 'fio2' | 'pfRatio' | 'peep' | 'plateau';
@@ -217,7 +218,9 @@ export function readObservations(
         reference,
         answer: obs.valueCodeableConcept,
         answerText:
-          typeof obs.valueString === 'string' ? obs.valueString : obs.valueCodeableConcept?.text,
+          typeof obs.valueString === 'string'
+            ? obs.valueString
+            : textOf(obs.valueCodeableConcept?.text),
       });
     }
   }

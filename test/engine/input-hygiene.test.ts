@@ -3,11 +3,13 @@
  * after the evaluation time. Found in review; none of it may throw or skew a verdict.
  */
 import fc from 'fast-check';
+import type { Evidence } from '../../src/engine';
 import {
   adultPatient,
   before,
   after,
   codedObservation,
+  condition,
   fio2,
   NOW,
   observation,
@@ -133,6 +135,58 @@ describe('malformed resources', () => {
       { numRuns: 500 },
     );
   });
+});
+
+describe('display and text that are not text', () => {
+  // JSON lets a client put anything where FHIR has a string; a parser that guards against
+  // prototype pollution gives objects without a prototype, which cannot even be put in a string.
+  const notText: [string, unknown][] = [
+    ['an object', { a: 1 }],
+    ['a number', 42],
+    ['a list', ['J80']],
+    ['an object without a prototype', Object.create(null)],
+  ];
+  const readable = (evidence: Evidence[]) =>
+    evidence.every(
+      (e) =>
+        (typeof e.value === 'string' && !e.value.includes('[object')) ||
+        typeof e.value === 'number',
+    );
+
+  it.each(notText)('keeps a Condition display that is %s out of the evidence', (_what, display) => {
+    const c = condition({ icd10: 'J96.00' });
+    (c.code?.coding?.[0] as { display?: unknown }).display = display;
+    const r = screen([adultPatient(), ventilatedFor(9), c]);
+    expect(statusOf(r, 'respiratory-failure')).toBe('met');
+    expect(readable(criterion(r, 'respiratory-failure').evidence)).toBe(true);
+    expect(typeof criterion(r, 'respiratory-failure').reason).toBe('string');
+  });
+
+  it.each(notText)('keeps an allergy text that is %s out of the evidence', (_what, text) => {
+    const allergy = { resourceType: 'AllergyIntolerance', id: 'a1', code: { text } };
+    const r = screen([adultPatient(), allergy]);
+    expect(readable(criterion(r, 'hypersensitivity').evidence)).toBe(true);
+  });
+
+  it.each(notText)(
+    'keeps a pregnancy-status answer whose display and text are %s out of the evidence',
+    (_what, junk) => {
+      const answer = codedObservation(
+        { loinc: '82810-3' },
+        { snomed: '0000' },
+        before({ days: 1 }),
+      );
+      const value = answer.valueCodeableConcept as {
+        text?: unknown;
+        coding?: { display?: unknown }[];
+      };
+      value.text = junk;
+      (value.coding?.[0] as { display?: unknown }).display = junk;
+      const r = screen([patient({ birthDate: '1990-01-01' }), answer]);
+      expect(statusOf(r, 'pregnancy-or-breastfeeding')).toBe('unknown');
+      expect(readable(criterion(r, 'pregnancy-or-breastfeeding').evidence)).toBe(true);
+    },
+  );
 });
 
 describe('results dated by day only', () => {
