@@ -132,12 +132,19 @@ async function runQuery(request: GatherRequest, query: PlannedQuery): Promise<Qu
   }
 }
 
-/** Settles when the signal aborts, so a request that ignores the signal cannot hold us. */
-function whenAborted(signal: AbortSignal): Promise<'aborted'> {
-  return new Promise((resolve) => {
+/**
+ * Settles when the signal aborts, so a request that ignores the signal cannot hold us. `stop`
+ * removes the listener: left on the caller's signal, it would keep everything the race settled
+ * with (the patient's whole record) reachable for as long as the signal lives, and Node keeps a
+ * timeout signal with listeners alive until it fires (a whole time budget after the answer).
+ */
+function whenAborted(signal: AbortSignal): { promise: Promise<'aborted'>; stop: () => void } {
+  let onAbort: (() => void) | undefined;
+  const promise = new Promise<'aborted'>((resolve) => {
     if (signal.aborted) resolve('aborted');
-    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+    else signal.addEventListener('abort', (onAbort = () => resolve('aborted')), { once: true });
   });
+  return { promise, stop: () => onAbort && signal.removeEventListener('abort', onAbort) };
 }
 
 const SEARCHED_TYPES: ReadonlySet<string> = new Set<SearchedResourceType>([
@@ -159,10 +166,16 @@ const SEARCHED_TYPES: ReadonlySet<string> = new Set<SearchedResourceType>([
  */
 export async function gatherPatientData(request: GatherRequest): Promise<GatheredData> {
   const queries = request.plan.queries;
-  const settled = await Promise.race([
-    Promise.all(queries.map((q) => runQuery(request, q))),
-    whenAborted(request.signal),
-  ]);
+  const aborted = whenAborted(request.signal);
+  let settled: QueryOutcome[] | 'aborted';
+  try {
+    settled = await Promise.race([
+      Promise.all(queries.map((q) => runQuery(request, q))),
+      aborted.promise,
+    ]);
+  } finally {
+    aborted.stop();
+  }
   const outcomes: QueryOutcome[] =
     settled === 'aborted' ? queries.map((q) => failure(q.key, 'aborted')) : settled;
 
