@@ -1,6 +1,9 @@
 import { loadScreeningConfig } from '../src/config/load-screening-config';
 import { ALL_SEARCHED, evaluatePatient, prepareScreening } from '../src/engine';
 import { generatePatient } from '../src/synthetic';
+import type { BenchOptions, SuiteResult } from './support/bench-options';
+import { median } from './support/stats';
+import { fixed, formatTable, whole } from './support/table';
 
 const NOW = '2026-03-01T08:00:00Z';
 
@@ -13,12 +16,6 @@ export interface EngineBenchRow {
   maxMs: number;
   msPerThousandObservations: number;
   classification: string;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /** Time to evaluate one patient of each size, median of several runs after a warm-up. */
@@ -58,4 +55,44 @@ export function benchEngine(sizes: number[], runs: number): EngineBenchRow[] {
       classification,
     };
   });
+}
+
+/** The curve: time per patient from 500 to 50,000 observations. */
+const CURVE = [500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000];
+
+/** `--suite engine`: {@link benchEngine} over the curve, with time per 1,000 observations. */
+export function engineSuite(options: BenchOptions): SuiteResult {
+  const sizes = options.sizes ?? (options.quick ? [500, 5_000] : CURVE);
+  const runs = options.runs ?? (options.quick ? 5 : 15);
+  const rows = benchEngine(sizes, runs);
+  const base = rows[0]?.msPerThousandObservations ?? NaN;
+  const table = formatTable(
+    [
+      'observations',
+      'median ms',
+      'min ms',
+      'max ms',
+      'ms per 1,000 obs',
+      'vs smallest',
+      'classification',
+    ],
+    rows.map((r) => [
+      whole(r.observations),
+      fixed(r.medianMs, 2),
+      fixed(r.minMs, 2),
+      fixed(r.maxMs, 2),
+      fixed(r.msPerThousandObservations, 3),
+      `${fixed(r.msPerThousandObservations / base, 2)}x`,
+      r.classification,
+    ]),
+  );
+  return {
+    name: 'engine',
+    json: { runs, rows },
+    report: [
+      `Engine alone: one patient (the whole record, every type searched), median of ${runs} runs`,
+      `after warm-up. Linear growth shows as a flat "ms per 1,000 obs" column.`,
+      table,
+    ].join('\n'),
+  };
 }

@@ -1,43 +1,116 @@
 /**
- * `npm run bench`: measures, never asserts. Prints a table and writes bench/results/*.json.
- * Options: --runs N (default 15), --sizes 500,5000,50000.
+ * `npm run bench`: measures, never asserts. Runs the suites named by --suite (default: all, in
+ * this order), prints each one's tables and writes bench/results/<suite>.json.
+ *
+ *   --suite engine,service,live,soak   which suites
+ *   --quick                       seconds, not minutes (CI smoke test)
+ *   --sizes 500,5000              observation counts (each suite has its own default)
+ *   --runs N                      repetitions of in-process timings (engine)
+ *   --duration S                  seconds of load per endpoint and size (service), of the soak
+ *   --connections N               concurrency of the load runs (default 10)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchEngine } from './engine-bench';
+import { engineSuite } from './engine-bench';
+import { liveSuite } from './live-bench';
+import { serviceSuite } from './service-bench';
+import { soakSuite } from './soak-bench';
+import type { BenchOptions, SuiteResult } from './support/bench-options';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '15' },
-    sizes: { type: 'string', default: '500,5000,50000' },
-  },
-});
-const runs = Number(values.runs);
-const sizes = String(values.sizes).split(',').map(Number);
-if (!Number.isInteger(runs) || runs < 1 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
-  process.stderr.write('bench: --runs must be a positive integer and --sizes a list of them\n');
+type Suite = (
+  options: BenchOptions,
+  progress: (line: string) => void,
+) => Promise<SuiteResult> | SuiteResult;
+
+/** Every suite, in the order they run. Add one here to add it to `npm run bench`. */
+const SUITES: Record<string, Suite> = {
+  engine: engineSuite,
+  service: serviceSuite,
+  live: liveSuite,
+  soak: soakSuite,
+};
+
+/** What `npm run bench` runs with no --suite: the soak takes minutes, so it runs when named. */
+const DEFAULT_SUITES = ['engine', 'service', 'live'];
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
   process.exit(2);
 }
 
-const rows = benchEngine(sizes, runs);
-process.stdout.write(`Engine: one patient, median of ${runs} runs (node ${process.version})\n`);
-process.stdout.write(
-  'observations   median ms   min ms   max ms   ms per 1,000 obs   classification\n',
-);
-for (const r of rows) {
-  process.stdout.write(
-    `${String(r.observations).padStart(12)}   ${r.medianMs.toFixed(2).padStart(9)}   ${r.minMs
-      .toFixed(2)
-      .padStart(6)}   ${r.maxMs.toFixed(2).padStart(6)}   ${r.msPerThousandObservations
-      .toFixed(3)
-      .padStart(16)}   ${r.classification}\n`,
-  );
+function positiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer, got "${value}"`);
+  return n;
 }
-const dir = join(process.cwd(), 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(
-  join(dir, 'engine.json'),
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, rows }, null, 2),
-);
-process.stdout.write(`Written ${join('bench', 'results', 'engine.json')}\n`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      suite: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      runs: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+    },
+  });
+  const names = values.suite ? values.suite.split(',').map((s) => s.trim()) : DEFAULT_SUITES;
+  const unknown = names.filter((n) => !(n in SUITES));
+  if (unknown.length)
+    fail(`unknown suite ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
+  const sizes = values.sizes?.split(',').map((s) => positiveInteger('sizes', s) as number);
+  const runs = positiveInteger('runs', values.runs);
+  const durationSeconds = positiveInteger('duration', values.duration);
+  const options: BenchOptions = {
+    quick: values.quick ?? false,
+    connections: positiveInteger('connections', values.connections) ?? 10,
+    ...(sizes ? { sizes } : {}),
+    ...(runs ? { runs } : {}),
+    ...(durationSeconds ? { durationSeconds } : {}),
+  };
+  const machine = {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+  };
+  process.stdout.write(
+    `node ${machine.node}, ${machine.cores} x ${machine.cpu}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n\n`,
+  );
+  const dir = join(process.cwd(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  for (const name of names) {
+    const progress = (line: string) => process.stderr.write(`${line}\n`);
+    progress(`bench: ${name}...`);
+    const loadBefore = loadavg()[0];
+    const result = await (SUITES[name] as Suite)(options, progress);
+    const file = join(dir, `${result.name}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          ...machine,
+          loadAverage: { before: loadBefore, after: loadavg()[0] },
+          options,
+          ...(result.json as object),
+        },
+        null,
+        2,
+      ),
+    );
+    process.stdout.write(
+      `${result.report}\nWritten ${join('bench', 'results', `${result.name}.json`)}\n\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
