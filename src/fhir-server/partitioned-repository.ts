@@ -8,6 +8,7 @@ import {
   preconditionFailed,
   splitSearchOnComma,
   validateResource,
+  type Filter,
   type SearchRequest,
   type WithId,
 } from '@medplum/core';
@@ -18,6 +19,7 @@ import {
   type MemoryRepository,
   type UpdateResourceOptions,
 } from '@medplum/fhir-router';
+import { searchParameterOf } from './fhir-definitions';
 import { Partition } from './partition';
 import {
   partitionKeyOf,
@@ -71,10 +73,13 @@ export class PartitionedRepository extends FhirRepository<undefined> {
     return randomUUID();
   }
 
-  /** Stores a resource as it is (keeping its id, or giving it one), without validation: loading. */
-  async putResource<T extends Resource>(resource: T): Promise<WithId<T>> {
-    const withId = { ...resource, id: resource.id ?? this.generateId() } as WithId<T>;
-    return this.commit(withId, (p) => p.repo.updateResource(withId));
+  /**
+   * Stores a resource as it is, without validation (loading): keeping its id (or giving it one)
+   * and any `meta.versionId` and `meta.lastUpdated` it carries. Takes ownership of `resource`.
+   */
+  async putResource(resource: Resource): Promise<void> {
+    const withId = { ...resource, id: resource.id ?? this.generateId() } as WithId<Resource>;
+    await this.commit(withId, (p) => p.repo.createResource(withId));
   }
 
   /** True when a resource of this type and id is stored. */
@@ -95,7 +100,7 @@ export class PartitionedRepository extends FhirRepository<undefined> {
       const id = options?.assignedId && resource.id ? resource.id : this.generateId();
       const toCreate = { ...resource, id } as WithId<T>;
       validateResource(toCreate);
-      return this.commit(toCreate, (p) => p.repo.createResource(toCreate));
+      return deepClone(await this.commit(toCreate, (p) => p.repo.createResource(toCreate)));
     });
   }
 
@@ -116,7 +121,7 @@ export class PartitionedRepository extends FhirRepository<undefined> {
       }
       validateResource(resource);
       const toUpdate = resource as WithId<T>;
-      return this.commit(toUpdate, (p) => p.repo.updateResource(toUpdate));
+      return deepClone(await this.commit(toUpdate, (p) => p.repo.updateResource(toUpdate)));
     });
   }
 
@@ -128,7 +133,7 @@ export class PartitionedRepository extends FhirRepository<undefined> {
     return this.guard(async () => {
       const partition = this.partitionOf(resourceType, id);
       const patched = await partition.repo.patchResource<T>(resourceType, id, patch);
-      return this.settle(patched, partition);
+      return deepClone(await this.settle(patched, partition));
     });
   }
 
@@ -185,7 +190,7 @@ export class PartitionedRepository extends FhirRepository<undefined> {
       const request = checkSearchRequest(searchRequest, this.options);
       const { resourceType } = request;
       const filters = request.filters ?? [];
-      const matchOnly: SearchRequest = { resourceType, filters };
+      const matchOnly: SearchRequest = { resourceType, filters: orderForMatching(request) };
       let matches: WithId<Resource>[] = [];
       for (const partition of this.partitionsFor(request)) {
         for (const resource of partition.candidates(resourceType, filters)) {
@@ -276,7 +281,10 @@ export class PartitionedRepository extends FhirRepository<undefined> {
     return partition;
   }
 
-  /** Writes a resource in the partition that holds it (its own, when new), then re-homes it. */
+  /**
+   * Writes a resource in the partition that holds it (its own, when new), then re-homes it.
+   * Returns the stored copy itself: callers clone it before handing it out.
+   */
   private async commit<T extends Resource>(
     resource: WithId<T>,
     write: (partition: Partition) => Promise<WithId<T>>,
@@ -306,7 +314,7 @@ export class PartitionedRepository extends FhirRepository<undefined> {
       home.remove(written.resourceType, written.id);
     }
     this.locations.set(`${written.resourceType}/${written.id}`, key);
-    return deepClone(stored);
+    return stored;
   }
 
   private async guard<T>(action: () => Promise<T>): Promise<T> {
@@ -318,6 +326,23 @@ export class PartitionedRepository extends FhirRepository<undefined> {
       throw new OperationOutcomeError(INTERNAL_ERROR, err);
     }
   }
+}
+
+/**
+ * The filters in the order medplum should try them: all must hold, so the order changes only the
+ * work, never the result. Dates first (they reject most of a long stay), the patient filter last
+ * (within a patient's partition it always holds).
+ */
+function orderForMatching(request: SearchRequest): Filter[] {
+  const rank = (filter: Filter): number => {
+    if (PATIENT_ROUTING_PARAMS.some((code) => code === filter.code)) return 3;
+    const type = searchParameterOf(request.resourceType, filter.code)?.type;
+    return type === 'date' ? 0 : type === 'reference' ? 2 : 1;
+  };
+  return (request.filters ?? [])
+    .map((filter, i) => ({ filter, i, rank: rank(filter) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map((f) => f.filter);
 }
 
 function toError(err: unknown): Error {
