@@ -6,9 +6,7 @@ import {
   notFound,
   OperationOutcomeError,
   preconditionFailed,
-  splitSearchOnComma,
   validateResource,
-  type Filter,
   type SearchRequest,
   type WithId,
 } from '@medplum/core';
@@ -19,16 +17,11 @@ import {
   type MemoryRepository,
   type UpdateResourceOptions,
 } from '@medplum/fhir-router';
-import { searchParameterOf } from './fhir-definitions';
 import { Partition } from './partition';
-import {
-  partitionKeyOf,
-  patientIdOfReference,
-  PATIENT_ROUTING_PARAMS,
-  SHARED_PARTITION,
-} from './patient-partition';
+import { partitionKeyOf, SHARED_PARTITION } from './patient-partition';
 import { checkSearchRequest, type PagePolicy } from './search-request-check';
 import { pagingLinks } from './paging-links';
+import { orderForMatching, routedPatientIds } from './search-plan';
 import { sortResources } from './search-sort';
 
 type JsonPatch = Parameters<MemoryRepository['patchResource']>[2];
@@ -242,26 +235,12 @@ export class PartitionedRepository extends FhirRepository<undefined> {
     return callback(undefined);
   }
 
-  /**
-   * The partitions a search must look in: for a filter on `patient` or `subject` (Patient `_id`
-   * for Patient searches) whose values are all `Patient/<id>`, those patients' partitions and
-   * the shared one (see `partitionKeyOf` for why that is enough); else every partition.
-   */
+  /** The partitions a search must look in (see {@link routedPatientIds}). */
   private partitionsFor(request: SearchRequest): Partition[] {
-    const codes: readonly string[] =
-      request.resourceType === 'Patient' ? ['_id'] : PATIENT_ROUTING_PARAMS;
-    for (const filter of request.filters ?? []) {
-      if (filter.operator !== 'eq' || !codes.includes(filter.code)) continue;
-      const values = splitSearchOnComma(filter.value);
-      const ids =
-        filter.code === '_id'
-          ? values.filter((v) => v !== '' && !v.includes('|'))
-          : values.flatMap((v) => patientIdOfReference(v) ?? []);
-      if (ids.length !== values.length) continue;
-      const keys = new Set([...ids, SHARED_PARTITION]);
-      return [...keys].flatMap((key) => this.partitions.get(key) ?? []);
-    }
-    return [...this.partitions.values()];
+    const ids = routedPatientIds(request);
+    if (!ids) return [...this.partitions.values()];
+    const keys = new Set([...ids, SHARED_PARTITION]);
+    return [...keys].flatMap((key) => this.partitions.get(key) ?? []);
   }
 
   private snapshotKey(resourceType: string, id: string): string | undefined {
@@ -326,23 +305,6 @@ export class PartitionedRepository extends FhirRepository<undefined> {
       throw new OperationOutcomeError(INTERNAL_ERROR, err);
     }
   }
-}
-
-/**
- * The filters in the order medplum should try them: all must hold, so the order changes only the
- * work, never the result. Dates first (they reject most of a long stay), the patient filter last
- * (within a patient's partition it always holds).
- */
-function orderForMatching(request: SearchRequest): Filter[] {
-  const rank = (filter: Filter): number => {
-    if (PATIENT_ROUTING_PARAMS.some((code) => code === filter.code)) return 3;
-    const type = searchParameterOf(request.resourceType, filter.code)?.type;
-    return type === 'date' ? 0 : type === 'reference' ? 2 : 1;
-  };
-  return (request.filters ?? [])
-    .map((filter, i) => ({ filter, i, rank: rank(filter) }))
-    .sort((a, b) => a.rank - b.rank || a.i - b.i)
-    .map((f) => f.filter);
 }
 
 function toError(err: unknown): Error {

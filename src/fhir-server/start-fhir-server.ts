@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ServiceError } from '../errors/service-error';
 import {
   createFhirServerApp,
   normalizeBasePath,
   reportToStderr,
   type FhirServerAppOptions,
 } from './fhir-app';
+import { sendError } from './fhir-http';
 import { createFhirStore, type FhirStore } from './fhir-store';
 import type { LoadInput } from './load-input';
 import type { RequestLogEntry } from './request-log';
@@ -78,7 +81,17 @@ export async function startFhirServer(options: FhirServerOptions = {}): Promise<
     options.store ??
     createFhirStore({ ...options, onInternalError: options.onError ?? reportToStderr });
   const requestLog = options.requestLog ?? [];
-  const server = createServer(createFhirServerApp({ ...options, basePath, store, requestLog }));
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(createFhirServerApp({ ...options, basePath, store, requestLog }));
+  // Outside the FHIR base too, a FHIR client gets an OperationOutcome, not express's HTML page.
+  app.use((req, res) => {
+    sendError(
+      res,
+      new ServiceError(404, `No FHIR endpoint at ${req.path}; the FHIR base is ${basePath || '/'}`),
+    );
+  });
+  const server = createServer(app);
   const address = await listen(server, port, host);
   const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostInUrl}:${address.port}${basePath}`;

@@ -64,6 +64,17 @@ describe('startFhirServer: REST interactions', () => {
     expect(badId.body.resourceType).toBe('OperationOutcome');
   });
 
+  it('answers a path outside the FHIR base and an unsupported method with OperationOutcomes', async () => {
+    const outside = await request<OperationOutcome>(`${new URL(fhir.url).origin}/index.html`);
+    expect(outside.status).toBe(404);
+    expect(outside.body.resourceType).toBe('OperationOutcome');
+    const patch = await request<OperationOutcome>(`${fhir.url}/Patient/${PATIENT}`, {
+      method: 'PATCH',
+    });
+    expect(patch.status).toBe(405);
+    expect(patch.body.resourceType).toBe('OperationOutcome');
+  });
+
   it('creates a Communication with a server-assigned id, then reads it back', async () => {
     const communication: Communication = {
       resourceType: 'Communication',
