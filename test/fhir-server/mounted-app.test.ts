@@ -18,8 +18,8 @@ describe('createFhirServerApp', () => {
       pao2(72, NOW, { id: 'g3' }),
     ]);
     const ehr = express();
-    ehr.get('/', (_req, res) => void res.send('demo EHR'));
     ehr.use('/ehr', createFhirServerApp({ store, basePath: '/fhir-r4' }));
+    ehr.get(['/', '/ehr/chart'], (_req, res) => void res.send('demo EHR'));
     server = createServer(ehr);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -44,9 +44,11 @@ describe('createFhirServerApp', () => {
     expect(first.entry?.[0]?.fullUrl?.startsWith(`${base}/Observation/`)).toBe(true);
   });
 
-  it('leaves the rest of the host app alone', async () => {
-    const res = await fetch(`${origin}/`);
-    expect(await res.text()).toBe('demo EHR');
+  it("leaves the host app's other paths, even beside its mount path, to the host", async () => {
+    for (const path of ['/', '/ehr/chart']) {
+      const res = await fetch(`${origin}${path}`);
+      expect(await res.text()).toBe('demo EHR');
+    }
   });
 
   it('answers CORS preflights so a browser app on another origin can call it', async () => {
