@@ -59,7 +59,8 @@ export function buildCapabilityStatement(baseUrl: string, date: string): Capabil
         documentation:
           `Searches page with _offset; results parameters: ${SEARCH_RESULT_PARAMS.join(', ')}. ` +
           'Not supported: _include, _revinclude, chained and _has parameters, number and ' +
-          'quantity parameters, :in/:below/:above/:exact/:text modifiers (400).',
+          'quantity parameters, :in/:below/:above/:exact/:text modifiers (400). String ' +
+          'parameters match as a case-insensitive "contains" (FHIR: "starts with").',
         resource: restResources(),
       },
     ],

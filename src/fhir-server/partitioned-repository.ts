@@ -105,8 +105,6 @@ export class PartitionedRepository extends FhirRepository<undefined> {
       const id = resource.id;
       if (!id) throw new OperationOutcomeError(badRequest('Missing id'));
       if (options?.ifMatch !== undefined) {
-        const current = this.snapshotKey(resource.resourceType, id);
-        if (current === undefined) throw new OperationOutcomeError(notFound);
         const existing = await this.readResource(resource.resourceType, id);
         if (existing.meta?.versionId !== options.ifMatch) {
           throw new OperationOutcomeError(preconditionFailed);
