@@ -204,6 +204,42 @@ describe('POST /cds-services/stellar-screening under malformed and hostile reque
     longTimeout(60_000, 1_800_000),
   );
 
+  it(
+    'answers every mutated feedback call with 200 or a 4xx OperationOutcome, never a 5xx',
+    async () => {
+      const item = (i: number) => ({
+        card: `0c6b8a52-7c51-5a52-9b6e-0d1f4c3b2a${String(10 + i)}`,
+        outcome: i % 2 ? 'accepted' : 'overridden',
+        ...(i % 2
+          ? { acceptedSuggestions: [{ id: 'a8f5e2d1-3c4b-5a69-8e7f-1d2c3b4a5f60' }] }
+          : {
+              overrideReason: {
+                reason: { code: 'patient-declined', system: 'http://example.org', display: 'x' },
+                userComment: 'seen',
+              },
+            }),
+        outcomeTimestamp: NOW,
+      });
+      const base: Json = { feedback: [item(0), item(1), item(2)] };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(requestMutation, { minLength: 1, maxLength: 4 }),
+          async (changes) => {
+            const body = mutateRequest(base, changes, []);
+            const res = await service.call(`${SERVICE}/feedback`, { json: body });
+            const text = await res.text();
+            expect(res.status).toBeLessThan(500);
+            if (res.status !== 200) {
+              expect((JSON.parse(text) as Json).resourceType).toBe('OperationOutcome');
+            }
+          },
+        ),
+        fuzzParameters(300, 10_000),
+      );
+    },
+    longTimeout(60_000, 1_800_000),
+  );
+
   it('is still healthy afterwards and logged no unhandled error', async () => {
     const res = await fetch(`${service.url}/healthz`);
     expect(res.status).toBe(200);
