@@ -6,6 +6,8 @@ import type { ServiceProcessOptions, ServiceProcessStats } from './service-proce
 export interface ServiceProcess {
   url: string;
   pid: number;
+  /** The child's JSON log lines so far, when started with `captureLog` (else empty). */
+  logs: string[];
   /** The child's memory now; `gc` first collects garbage (the child runs with --expose-gc). */
   stats(options?: { gc?: boolean }): Promise<ServiceProcessStats>;
   stop(): Promise<void>;
@@ -13,14 +15,25 @@ export interface ServiceProcess {
 
 /**
  * Forks `service-process` with `options`: the compiled `.js` under `npm run bench`, the `.ts`
- * through tsx under Jest. Its stdout (the JSON log) goes to /dev/null; stderr is passed through.
+ * through tsx under Jest. Its stdout (the JSON log) goes to /dev/null, or into `logs` with
+ * `captureLog`; stderr is passed through.
  */
-export function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+export function startServiceProcess(
+  options: ServiceProcessOptions,
+  o: { captureLog?: boolean } = {},
+): Promise<ServiceProcess> {
   const ext = extname(__filename);
   const entry = join(__dirname, `service-process${ext}`);
   const child: ChildProcess = fork(entry, [JSON.stringify(options)], {
     execArgv: [...(ext === '.ts' ? ['--import', 'tsx'] : []), '--expose-gc'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', o.captureLog ? 'pipe' : 'ignore', 'inherit', 'ipc'],
+  });
+  const logs: string[] = [];
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    logs.push(...lines.filter(Boolean));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
@@ -43,6 +56,7 @@ export function startServiceProcess(options: ServiceProcessOptions): Promise<Ser
   return next<{ port: number }>('listening').then(({ port }) => ({
     url: `http://127.0.0.1:${port}`,
     pid: child.pid as number,
+    logs,
     async stats(o = {}) {
       const answer = next<ServiceProcessStats & { type: string }>('stats');
       child.send({ type: 'stats', gc: o.gc ?? false });
