@@ -81,14 +81,20 @@ export function validateHookRequest(
   if (request.fhirAuthorization && !request.fhirServer) {
     throw new ServiceError(400, 'fhirAuthorization was sent without fhirServer');
   }
-  const context = request.context as { patientId: string; userId?: string; encounterId?: string };
+  const context = request.context as {
+    patientId: string;
+    userId?: string | null;
+    encounterId?: string | null;
+  };
+  // The spec never sends null, but the schema lets optional members be null (clients do send
+  // them): null means absent from here on, so no later code meets a null where it reads a string.
   return {
     hook: request.hook,
     hookInstance: request.hookInstance,
     patientId: context.patientId,
-    ...(context.userId !== undefined ? { userId: context.userId } : {}),
-    ...(context.encounterId !== undefined ? { encounterId: context.encounterId } : {}),
-    ...(request.fhirServer !== undefined ? { fhirServer: request.fhirServer } : {}),
+    ...(context.userId != null ? { userId: context.userId } : {}),
+    ...(context.encounterId != null ? { encounterId: context.encounterId } : {}),
+    ...(request.fhirServer != null ? { fhirServer: request.fhirServer } : {}),
     ...(request.fhirAuthorization ? { fhirAuthorization: request.fhirAuthorization } : {}),
     ...(request.prefetch ? { prefetch: request.prefetch } : {}),
   };

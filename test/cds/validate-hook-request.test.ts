@@ -75,6 +75,25 @@ describe('validateHookRequest', () => {
     expect(error.message).toMatch(message);
   });
 
+  it('reads optional members sent as null (JSON never has them, clients still send them) as absent', () => {
+    const nulls = {
+      ...valid,
+      fhirServer: null,
+      fhirAuthorization: null,
+      prefetch: null,
+      context: { userId: null, patientId: 'p1', encounterId: null },
+    };
+    expect(validateHookRequest(nulls, HOOKS)).toEqual({
+      hook: 'patient-view',
+      hookInstance: valid.hookInstance,
+      patientId: 'p1',
+    });
+  });
+
+  it('refuses a fhirAuthorization whose fhirServer is null, as if it were missing', () => {
+    expect(refusal({ ...valid, fhirServer: null }).message).toMatch(/without fhirServer/);
+  });
+
   it('refuses a hook this service does not answer, naming the ones it does', () => {
     const error = refusal({ ...valid, hook: 'order-sign' });
     expect(error.status).toBe(400);
