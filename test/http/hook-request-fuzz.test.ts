@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { generatePatient, type ScenarioName } from '../../src/synthetic';
 import { cdsSchemaErrors } from '../support/cds-hooks-schemas';
 import { hostileJson, hostileString } from '../support/fuzz/hostile-values';
-import { jsonMutation, mutateResources } from '../support/fuzz/resource-mutations';
+import { freshCopy, jsonMutation, mutateResources } from '../support/fuzz/resource-mutations';
 import { fuzzParameters, longTimeout } from '../support/long-tests';
 import {
   patientIdOf,
@@ -85,7 +85,7 @@ function mutateRequest(
     const slots = requestSlots(request);
     const slot = slots[change.path % slots.length];
     if (!slot) continue;
-    if (change.op === 'set') slot[0][slot[1]] = change.value;
+    if (change.op === 'set') slot[0][slot[1]] = freshCopy(change.value);
     else delete slot[0][slot[1]];
   }
   return request;
@@ -154,6 +154,42 @@ describe('POST /cds-services/stellar-screening under malformed and hostile reque
     });
   });
   afterAll(async () => service.close());
+
+  /** Requests that once answered 500 or put junk in a card, found by these fuzzers. */
+  const found: [string, (base: Json) => Json][] = [
+    [
+      'a prefetched Bundle whose link is a string',
+      (base) => {
+        const prefetch = base.prefetch as Record<string, Json>;
+        return {
+          ...base,
+          prefetch: { ...prefetch, conditions: { ...prefetch.conditions, link: 'next' } },
+        };
+      },
+    ],
+    ['fhirServer sent as null', (base) => ({ ...base, fhirServer: null })],
+    [
+      'a Condition display that is an object',
+      (base) => {
+        const prefetch = structuredClone(base.prefetch) as Record<string, Json>;
+        const entries = prefetch.conditions?.entry as { resource: Json }[];
+        for (const { resource } of entries) {
+          const coding = (resource.code as { coding: Json[] }).coding;
+          for (const c of coding) c.display = { text: 'x' };
+        }
+        return { ...base, prefetch };
+      },
+    ],
+  ];
+  it.each(found)(
+    'answers %s (found by fuzzing) without a 5xx or junk text',
+    async (_name, make) => {
+      const res = await service.call(SERVICE, { json: make(bases[0] as Json) });
+      const text = await res.clone().text();
+      await expectHandled(res);
+      expect(text).not.toContain('[object Object]');
+    },
+  );
 
   it(
     'answers every mutated hook request with a 200 CDS answer or a 4xx OperationOutcome, never a 5xx',

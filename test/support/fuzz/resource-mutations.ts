@@ -84,6 +84,18 @@ function cloneOrShallowCopy(value: unknown): unknown {
 }
 
 /**
+ * A copy of a generated value to insert: fast-check hands out the same instance more than once
+ * (constants, shrinking), and later mutations write inside what was inserted. An object without
+ * a prototype keeps having none.
+ */
+export function freshCopy(value: unknown): unknown {
+  if (isObject(value) && !Array.isArray(value) && Object.getPrototypeOf(value) === null) {
+    return Object.assign(Object.create(null) as Json, cloneOrShallowCopy({ ...value }));
+  }
+  return cloneOrShallowCopy(value);
+}
+
+/**
  * Applies mutations to a deep copy of `resources` and returns the copy. `object-cycle`
  * mutations make the result circular: pass it only to in-process code.
  */
@@ -99,8 +111,8 @@ export function mutateResources(
     switch (m.op) {
       case 'set': {
         const slot = pick(slotsOf(resource), m.path);
-        if (slot) (slot[0] as Json)[slot[1] as string] = m.value;
-        else out[index] = m.value;
+        if (slot) (slot[0] as Json)[slot[1] as string] = freshCopy(m.value);
+        else out[index] = freshCopy(m.value);
         break;
       }
       case 'delete': {
@@ -115,7 +127,7 @@ export function mutateResources(
         const copy: unknown = cloneOrShallowCopy(resource);
         const slot = pick(slotsOf(copy), m.path);
         if (slot && slot[1] !== 'id' && slot[1] !== 'resourceType') {
-          (slot[0] as Json)[slot[1] as string] = m.value;
+          (slot[0] as Json)[slot[1] as string] = freshCopy(m.value);
         }
         out.push(copy);
         break;
@@ -124,7 +136,7 @@ export function mutateResources(
         if (isObject(resource)) (resource as Json).resourceType = m.resourceType;
         break;
       case 'replace':
-        out[index] = m.value;
+        out[index] = freshCopy(m.value);
         break;
       case 'contain-cycle': {
         if (!isObject(resource) || Array.isArray(resource)) break;
