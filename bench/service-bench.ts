@@ -341,7 +341,8 @@ function formatServiceReport(r: ServiceBenchReport): string {
       `one call ${fixed(j.withAuth.oneAtATime.median, 2)} ms` +
       (j.withoutAuth ? ` vs ${fixed(j.withoutAuth.oneAtATime.median, 2)} ms without` : '') +
       `; under load ${fixed(j.withAuth.load.requestsPerSecond, 1)} req/s, p99 ${fixed(j.withAuth.load.latencyP99, 0)} ms` +
-      (j.withoutAuth ? ` (without: ${fixed(j.withoutAuth.load.requestsPerSecond, 1)} req/s)` : ''),
+      (j.withoutAuth ? ` (without: ${fixed(j.withoutAuth.load.requestsPerSecond, 1)} req/s)` : '') +
+      `, ${j.withAuth.load.non2xx + j.withAuth.load.errors} refused or failed`,
     ...(goals.length ? ['', 'Goals:', ...goals.map((g) => `  ${g}`)] : []),
   ].join('\n');
 }
