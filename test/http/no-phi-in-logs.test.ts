@@ -1,4 +1,5 @@
 import type { Patient } from 'fhir/r4';
+import { startFhirServer, type RunningFhirServer } from '../../src/fhir-server';
 import { generatePatient } from '../../src/synthetic';
 import {
   patientIdOf,
@@ -52,7 +53,10 @@ function leaks(text: string, secrets: Record<string, string>): string[] {
  * wrote (its log, the process's stdout and stderr, the metrics) for the patient's identity and
  * the tokens.
  */
-async function runEveryKindOfCall(service: TestService): Promise<{ jwts: string[] }> {
+async function runEveryKindOfCall(
+  service: TestService,
+  fhir: RunningFhirServer,
+): Promise<{ jwts: string[] }> {
   const jwts: string[] = [];
   const call = async (path: string, json: unknown) => {
     const jwt = service.token(path);
@@ -70,6 +74,12 @@ async function runEveryKindOfCall(service: TestService): Promise<{ jwts: string[
   expect(withCard.status).toBe(200);
   const card = ((await withCard.json()) as { cards: { uuid: string }[] }).cards[0];
   expect(card).toBeDefined();
+  // Everything fetched live from a FHIR server with the hook's token: a card.
+  const live = await call(
+    SERVICE,
+    patientView(patientId, { fhirServer: fhir.url, accessToken: ACCESS_TOKEN }),
+  );
+  expect(((await live.json()) as { cards: unknown[] }).cards).toHaveLength(1);
   // Live fetches with the token that fail (the FHIR server is down): logged as fhir-error.
   const failedFetch = await call(
     SERVICE,
@@ -116,6 +126,14 @@ async function runEveryKindOfCall(service: TestService): Promise<{ jwts: string[
 }
 
 describe('no PHI and no tokens in the logs', () => {
+  let fhir: RunningFhirServer;
+  beforeAll(async () => {
+    fhir = await startFhirServer({
+      authorize: (req) => req.headers.authorization === `Bearer ${ACCESS_TOKEN}`,
+    });
+    await fhir.load([bundle]);
+  });
+  afterAll(async () => fhir.close());
   const captured: string[] = [];
   const writes = [process.stdout, process.stderr].map((stream) =>
     jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -129,12 +147,13 @@ describe('no PHI and no tokens in the logs', () => {
     const service = await startTestService({ logLevel: 'debug', now: () => new Date(NOW) });
     try {
       captured.length = 0;
-      const { jwts } = await runEveryKindOfCall(service);
+      const { jwts } = await runEveryKindOfCall(service, fhir);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       const secrets = secretsOf(jwts);
       // The log did record each call, so the search below searched something.
       const log = service.logs.join('\n');
       expect(log).toContain('"outcome":"cards"');
+      expect(log).toContain('"sources":{"patient":"fetched"');
       expect(log).toContain('"outcome":"fhir-error"');
       expect(log).toContain('"outcome":"precondition-failed"');
       expect(log).toContain('feedback recorded');
@@ -154,7 +173,7 @@ describe('no PHI and no tokens in the logs', () => {
       overrides: { auditLog: true },
     });
     try {
-      const { jwts } = await runEveryKindOfCall(service);
+      const { jwts } = await runEveryKindOfCall(service, fhir);
       const log = service.logs.join('\n');
       expect(log).toContain(patientId);
       const { 'patient id': _id, ...rest } = secretsOf(jwts);
