@@ -17,6 +17,8 @@ export function fuzzParameters(short: number, long: number): { seed: number; num
     : LONG_TESTS
       ? Date.now() % 2_147_483_647
       : DEFAULT_SEED;
+  // A long run's seed is fresh: print it, so a run that passed can be repeated too.
+  if (LONG_TESTS) process.stdout.write(`fuzz seed ${seed}, ${long} runs\n`);
   return { seed, numRuns: LONG_TESTS ? long : short };
 }
 
