@@ -27,12 +27,21 @@ export function decodeJwt(token: string): UnverifiedJwt | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart)) return undefined;
-  if (signaturePart !== '' && !BASE64URL.test(signaturePart)) return undefined;
+  if (!isBase64url(headerPart) || !isBase64url(payloadPart)) return undefined;
+  if (signaturePart !== '' && !isBase64url(signaturePart)) return undefined;
   const header = parseJsonObject(headerPart);
   const payload = parseJsonObject(payloadPart);
   if (!header || !payload) return undefined;
   return { header, payload };
+}
+
+/**
+ * base64url in its one canonical spelling. Node's decoder ignores a dangling last character
+ * and unused low bits, so `<signature>A` would decode to the same signature: the same token
+ * spelt another way would pass. Decoding and encoding again must give the part back.
+ */
+function isBase64url(part: string): boolean {
+  return BASE64URL.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part;
 }
 
 function parseJsonObject(part: string): Record<string, unknown> | undefined {

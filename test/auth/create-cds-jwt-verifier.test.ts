@@ -123,6 +123,22 @@ describe('createCdsJwtVerifier', () => {
       }
     });
 
+    it('refuses a signed token with a character added to a part (base64url that is not canonical)', async () => {
+      // Node's base64url decoder drops a dangling character, so the signature still checks:
+      // the same token in another spelling. Found by the HTTP fuzzer.
+      const { verifier } = verifierFor();
+      const token = sign(es384);
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      for (const variant of [
+        `${header}.${payload}.${signature}A`,
+        `${header}.${payload}.${signature}AAAAA`,
+        `${header}A.${payload}.${signature}`,
+      ]) {
+        await expectRefused(verifier.verify(bearer(variant), AUD), variant, /not a compact JWS/);
+      }
+      await expect(verifier.verify(bearer(token), AUD)).resolves.toMatchObject({ iss: ISS });
+    });
+
     it('refuses an oversized token before decoding it', async () => {
       const { verifier } = verifierFor();
       const token = sign(es384, { extraClaims: { padding: 'x'.repeat(20_000) } });
