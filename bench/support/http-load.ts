@@ -84,7 +84,9 @@ export interface LoadResult {
 
 /**
  * Load at a fixed concurrency with autocannon: for `durationSeconds`, or, with `tokens`, one
- * request per token (each call needs its own JWT: a jti is accepted once).
+ * request per token (each call needs its own JWT: a jti is accepted once). Per-request headers
+ * make autocannon build every request afresh (it copies the body each time), which costs the
+ * load generator CPU: compare such a run only with another run that has them too.
  */
 export async function runLoad(options: {
   url: string;
@@ -92,9 +94,12 @@ export async function runLoad(options: {
   connections: number;
   durationSeconds: number;
   tokens?: readonly string[];
+  /** Header the tokens go in (default `authorization`, as `Bearer <token>`). */
+  tokenHeader?: string;
   timeoutSeconds?: number;
 }): Promise<LoadResult> {
   const tokens = options.tokens;
+  const header = options.tokenHeader ?? 'authorization';
   let next = 0;
   const started = process.hrtime.bigint();
   const result = await autocannon({
@@ -113,7 +118,7 @@ export async function runLoad(options: {
                 ...request,
                 headers: {
                   ...request.headers,
-                  authorization: `Bearer ${tokens[next++ % tokens.length]}`,
+                  [header]: `Bearer ${tokens[next++ % tokens.length]}`,
                 },
               }),
             },
