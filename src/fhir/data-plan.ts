@@ -41,9 +41,13 @@ const DATE_PARAM: Partial<Record<RequiredResourceType, string>> = {
 /**
  * The token search value for a set of value sets (`system|code,...`), or undefined when a set
  * holds prefixes or ranges (ICD code families) that a token search cannot express: the query
- * then reads every resource of the type and the engine does the matching.
+ * then reads every resource of the type and the engine does the matching. Shared by the data
+ * plan and the screener's search for ventilated patients, so both ask for the same codes.
  */
-function tokenList(definition: ServiceDefinition, valueSetIds: readonly string[]) {
+export function tokenList(
+  definition: ServiceDefinition,
+  valueSetIds: readonly string[],
+): string | undefined {
   const { valueSets, codeSystems } = definition.screening;
   const tokens = new Set<string>();
   for (const id of valueSetIds) {
