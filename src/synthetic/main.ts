@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadServiceDefinition } from '../config/service-definition';
+import { buildDataPlan } from '../fhir/data-plan';
 import { generateCensus } from './generate-census';
+import { prefetchFromRecord } from './prefetch-from-record';
 import { bundleToNdjson } from './ndjson';
 import { isScenarioName, SCENARIOS, type ScenarioName } from './scenarios';
 import { UNIT_STYLES, type UnitStyle } from './units';
@@ -25,6 +29,7 @@ export interface CliIo {
 
 export const USAGE = `usage: main.ts --now <ISO instant> --out <dir> [--count n] [--seed n]
        [--observations n] [--scenario name ...] [--units conventional|si|mixed] [--ndjson]
+       [--hook-requests]
   --now           instant the data is laid out relative to, e.g. 2026-03-01T08:00:00Z (required)
   --out           directory to write to, created if missing (required)
   --count         number of patients (default ${SCENARIOS.length}, one per scenario)
@@ -32,7 +37,9 @@ export const USAGE = `usage: main.ts --now <ISO instant> --out <dir> [--count n]
   --observations  approximate Observations per patient (default 300)
   --scenario      scenario to include; repeat for several (default all, cycled in order)
   --units         unit style of every patient (default drawn per patient)
-  --ndjson        write <ResourceType>.ndjson files (FHIR Bulk Data format) instead of Bundles`;
+  --ndjson        write <ResourceType>.ndjson files (FHIR Bulk Data format) instead of Bundles
+  --hook-requests also write <patient>.hook.json: a patient-view request with full prefetch,
+                  ready to POST to the CDS service`;
 
 class UsageError extends Error {}
 
@@ -67,6 +74,7 @@ export function runSyntheticCli(argv: string[], io: CliIo): number {
         scenario: { type: 'string', multiple: true },
         units: { type: 'string' },
         ndjson: { type: 'boolean', default: false },
+        'hook-requests': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -113,6 +121,7 @@ export function runSyntheticCli(argv: string[], io: CliIo): number {
   }
   try {
     writeCensus(census.bundles, census.scenarios, census.out, args.ndjson === true, io);
+    if (args['hook-requests']) writeHookRequests(census.bundles, census.out, io);
   } catch (error) {
     io.err(`error: cannot write to ${census.out}: ${(error as Error).message}`);
     return 1;
@@ -155,6 +164,33 @@ function writeCensus(
   const file = join(out, 'manifest.json');
   writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
   io.out(`wrote ${file} (${bundles.length} patients)`);
+}
+
+/**
+ * One patient-view request per patient, with the prefetch an EHR would send (every template of
+ * the discovery document answered from the record), so a newcomer can POST it with curl.
+ */
+function writeHookRequests(
+  bundles: ReturnType<typeof generateCensus>,
+  out: string,
+  io: CliIo,
+): void {
+  const plan = buildDataPlan(loadServiceDefinition());
+  for (const bundle of bundles) {
+    const resources = (bundle.entry ?? []).map(
+      (e) => e.resource as unknown as Record<string, unknown>,
+    );
+    const patientId = String(resources.find((r) => r.resourceType === 'Patient')?.id);
+    const request = {
+      hook: 'patient-view',
+      hookInstance: randomUUID(),
+      context: { userId: 'Practitioner/example', patientId },
+      prefetch: prefetchFromRecord(resources, plan),
+    };
+    const file = join(out, `${patientId}.hook.json`);
+    writeFileSync(file, `${JSON.stringify(request)}\n`);
+    io.out(`wrote ${file} (patient-view request with prefetch)`);
+  }
 }
 
 if (require.main === module) {

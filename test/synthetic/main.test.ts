@@ -40,6 +40,22 @@ describe('synthetic main', () => {
     }
   });
 
+  it('writes a patient-view request with full prefetch per patient with --hook-requests', () => {
+    const args = ['--count', '1', '--scenario', 'likely-ards', '--now', '2026-03-01T08:00:00Z'];
+    const { code } = run([...args, '--out', dir, '--hook-requests', '--observations', '120']);
+    expect(code).toBe(0);
+    const hookFile = readdirSync(dir).find((f) => f.endsWith('.hook.json'));
+    const request = JSON.parse(readFileSync(join(dir, String(hookFile)), 'utf8')) as {
+      hook: string;
+      context: { patientId: string };
+      prefetch: Record<string, { resourceType: string }>;
+    };
+    expect(request.hook).toBe('patient-view');
+    expect(hookFile).toBe(`${request.context.patientId}.hook.json`);
+    expect(request.prefetch.patient?.resourceType).toBe('Patient');
+    expect(request.prefetch.bloodGases?.resourceType).toBe('Bundle');
+  });
+
   it('writes one NDJSON file per resource type with --ndjson', () => {
     const args = ['--count', '2', '--now', '2026-03-01T08:00:00Z', '--out', dir, '--ndjson'];
     expect(run(args).code).toBe(0);
