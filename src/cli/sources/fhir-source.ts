@@ -9,6 +9,7 @@ import { describeFileError, InputError } from '../cli-errors';
 import type { FhirAuthChoice, PatientSelection } from '../cli-options';
 import type { PatientRecord, PatientSource } from './patient-source';
 import { selectPatients } from './select-patients';
+import { serverFailure } from './server-failure';
 import { backendServicesTokens, systemScopes, type AccessTokens } from './smart-backend-auth';
 
 export interface FhirSourceOptions {
@@ -36,6 +37,10 @@ function retryPolicy(retries: number): RetryPolicy {
   return { retries, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
 }
 
+function fixedToken(token: string): AccessTokens {
+  return { current: () => Promise.resolve(token), renewable: false, invalidate: () => undefined };
+}
+
 async function accessTokens(
   options: FhirSourceOptions,
   plan: DataPlan,
@@ -45,7 +50,7 @@ async function accessTokens(
     case 'none':
       return undefined;
     case 'token':
-      return { current: () => Promise.resolve(auth.token), invalidate: () => undefined };
+      return fixedToken(auth.token);
     case 'token-file': {
       let text: string;
       try {
@@ -54,7 +59,7 @@ async function accessTokens(
         throw new InputError(describeFileError(auth.path, cause), { cause });
       }
       if (text === '') throw new InputError(`${auth.path}: the token file is empty`);
-      return { current: () => Promise.resolve(text), invalidate: () => undefined };
+      return fixedToken(text);
     }
     case 'smart-backend': {
       const types = plan.queries.map((q) => q.resourceType as string);
@@ -89,20 +94,12 @@ async function checkServer(reader: FhirReader, baseUrl: string): Promise<void> {
     }
   } catch (error) {
     if (!(error instanceof FhirFetchError)) throw error;
-    const status = error.status !== undefined ? `HTTP ${error.status}` : error.problem;
-    if (error.problem === 'unauthorized' || error.problem === 'forbidden') {
-      throw new InputError(`the FHIR server at ${baseUrl} refused the credentials (${status})`, {
-        cause: error,
-      });
-    }
     if (error.problem === 'not-found') {
       throw new InputError(`${baseUrl} does not look like a FHIR server (no /metadata)`, {
         cause: error,
       });
     }
-    throw new InputError(`cannot reach the FHIR server at ${baseUrl} (${status})`, {
-      cause: error,
-    });
+    throw serverFailure(error, baseUrl, 'reading the CapabilityStatement');
   }
 }
 
@@ -161,22 +158,16 @@ export async function fhirSource(options: FhirSourceOptions): Promise<PatientSou
     const stop = new AbortController();
     const runSignal = AbortSignal.any([signal, stop.signal]);
 
-    const gather = async (patientId: string): Promise<PatientRecord> => {
-      const patient = `Patient/${patientId}`;
+    /** One try at a patient's data; undefined problems mean every query answered. */
+    const gatherOnce = async (patientId: string): Promise<GatheredData | string> => {
       let reader: FhirReader;
       try {
         reader = await newReader();
       } catch (error) {
-        return {
-          patient,
-          resources: [],
-          availability: {},
-          problems: [`no access token (${(error as Error).message})`],
-        };
+        return `no access token (${(error as Error).message})`;
       }
-      let data: GatheredData;
       try {
-        data = await gatherPatientData({
+        return await gatherPatientData({
           plan,
           patientId,
           prefetch: undefined,
@@ -186,15 +177,31 @@ export async function fhirSource(options: FhirSourceOptions): Promise<PatientSou
         });
       } catch (error) {
         // Not a FHIR problem (those come back as failures): still one patient, not the run.
-        const kind = (error as Error)?.name ?? 'error';
-        return {
-          patient,
-          resources: [],
-          availability: {},
-          problems: [`gathering failed (${kind})`],
-        };
+        return `gathering failed (${(error as Error)?.name ?? 'error'})`;
       }
-      if (data.failures.some((f) => f.problem === 'unauthorized')) tokens?.invalidate();
+    };
+    const refused = (data: GatheredData | string) =>
+      typeof data !== 'string' && data.failures.some((f) => f.problem === 'unauthorized');
+
+    const gather = async (patientId: string): Promise<PatientRecord> => {
+      const patient = `Patient/${patientId}`;
+      let data = await gatherOnce(patientId);
+      if (refused(data) && tokens?.renewable) {
+        // The token may have been revoked or expired early: one more try with a new one.
+        tokens.invalidate();
+        data = await gatherOnce(patientId);
+      }
+      if (refused(data)) {
+        // Every other patient would be refused too: stop with one clear line.
+        throw serverFailure(
+          new FhirFetchError('unauthorized', 'refused', 401),
+          baseUrl,
+          'reading patient data',
+        );
+      }
+      if (typeof data === 'string') {
+        return { patient, resources: [], availability: {}, problems: [data] };
+      }
       return {
         patient,
         resources: data.resources.filter(isResource),
@@ -207,10 +214,10 @@ export async function fhirSource(options: FhirSourceOptions): Promise<PatientSou
     let next = 0;
     const start = (slot: number) => {
       const id = ids[next++] as string;
-      inFlight.set(
-        slot,
-        gather(id).then((record) => ({ slot, record })),
-      );
+      const task = gather(id).then((record) => ({ slot, record }));
+      // Raced below; if the run stops first, a late failure must not go unhandled.
+      task.catch(() => undefined);
+      inFlight.set(slot, task);
     };
     try {
       for (let slot = 0; slot < Math.min(options.concurrency, ids.length); slot++) start(slot);

@@ -6,6 +6,7 @@ import { FhirFetchError, type FhirReader } from '../../fhir/fhir-search-client';
 import { InputError } from '../cli-errors';
 import type { PatientSelection } from '../cli-options';
 import type { SourceReporter } from './patient-source';
+import { serverFailure } from './server-failure';
 
 const HOUR_MS = 3_600_000;
 
@@ -41,18 +42,6 @@ function patientIdOf(reference: unknown): string | undefined {
   return /^Patient\/([^/]+)$/.exec(relativePatientReference(reference))?.[1];
 }
 
-function describe(error: FhirFetchError, what: string, baseUrl: string): InputError {
-  if (error.problem === 'unreachable' || error.problem === 'aborted') {
-    return new InputError(`cannot reach the FHIR server at ${baseUrl} (${error.problem})`, {
-      cause: error,
-    });
-  }
-  const status = error.status !== undefined ? `, HTTP ${error.status}` : '';
-  return new InputError(`${what} failed on ${baseUrl} (${error.problem}${status})`, {
-    cause: error,
-  });
-}
-
 /**
  * The ids of the patients to screen: those given, the active members of a Group, or the
  * patients ventilated now (distinct, sorted, every page followed).
@@ -82,7 +71,7 @@ export async function selectPatients(
       if (error instanceof FhirFetchError && error.problem === 'not-found') {
         throw new InputError(`Group/${selection.groupId} was not found on ${baseUrl}`);
       }
-      if (error instanceof FhirFetchError) throw describe(error, 'reading the Group', baseUrl);
+      if (error instanceof FhirFetchError) throw serverFailure(error, baseUrl, 'reading the Group');
       throw error;
     }
     if (group?.resourceType !== 'Group') {
@@ -111,7 +100,7 @@ export async function selectPatients(
       }
     } catch (error) {
       if (error instanceof FhirFetchError) {
-        throw describe(error, 'searching for ventilated patients', baseUrl);
+        throw serverFailure(error, baseUrl, 'searching for ventilated patients');
       }
       throw error;
     }

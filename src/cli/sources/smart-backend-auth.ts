@@ -7,6 +7,8 @@ import { describeFileError, InputError } from '../cli-errors';
 /** Gives a valid access token for the FHIR server, fetching a new one before the old expires. */
 export interface AccessTokens {
   current(): Promise<string>;
+  /** True when a refused token can be replaced by a new one (SMART Backend Services). */
+  readonly renewable: boolean;
   /** Forgets the token (the server refused it): the next call fetches a new one. */
   invalidate(): void;
 }
@@ -190,6 +192,7 @@ export async function backendServicesTokens(options: BackendAuthOptions): Promis
   };
 
   const tokens: AccessTokens = {
+    renewable: true,
     current() {
       if (token && options.now().getTime() < token.renewAt) return Promise.resolve(token.value);
       renewing ??= renew().finally(() => {
