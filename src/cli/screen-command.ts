@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { ConfigError } from '../config/load-screening-config';
 import { loadServiceDefinition, type ServiceDefinition } from '../config/service-definition';
 import { prepareScreening, type ScreeningResult } from '../engine';
-import { generateCensus } from '../synthetic';
+import { planCodes } from '../fhir/data-plan';
 import { describeFileError, InputError, UsageError } from './cli-errors';
 import { parseCliOptions, USAGE, type CliOptions, type SourceChoice } from './cli-options';
 import { formatCsv } from './output/format-csv';
@@ -14,7 +14,6 @@ import { createProgressBar } from './output/progress-bar';
 import { sortResults } from './output/result-order';
 import { screenPatients } from './screen-patients';
 import { bundleSource } from './sources/bundle-source';
-import { fhirSource } from './sources/fhir-source';
 import { NDJSON_DEFAULTS, ndjsonSource } from './sources/ndjson-source';
 import type { PatientSource } from './sources/patient-source';
 import { readBundleFile } from './sources/read-bundle';
@@ -38,6 +37,11 @@ const DEMO_SEED = 20_260_301;
 const DEMO_CENSUS_SIZE = 16;
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
 const INTERRUPTED = 130;
+
+/** `{ [key]: value }`, or nothing when the value is undefined (exactOptionalPropertyTypes-safe). */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
 
 async function checkReadable(path: string): Promise<void> {
   try {
@@ -77,7 +81,9 @@ async function openSource(
             ? `Bundle ${choice.files[0]}`
             : `${choice.files.length} Bundles`,
       };
-    case 'demo':
+    case 'demo': {
+      // Loaded only for the source in use: start-up time is paid on every morning's run.
+      const { generateCensus } = await import('../synthetic');
       return {
         source: bundleSource(
           generateCensus({ seed: DEMO_SEED, now, count: DEMO_CENSUS_SIZE }).map(
@@ -86,20 +92,24 @@ async function openSource(
         ),
         description: 'the synthetic demo census',
       };
+    }
     case 'ndjson':
       return {
         source: ndjsonSource({
           dir: choice.dir,
           ...NDJSON_DEFAULTS,
-          ...(choice.bucketBytes !== undefined ? { bucketBytes: choice.bucketBytes } : {}),
+          ...optional('observationCodes', planCodes(definition, 'Observation')),
+          ...optional('bucketBytes', choice.bucketBytes),
         }),
         description: `Bulk Data export ${choice.dir}`,
       };
-    case 'fhir':
+    case 'fhir': {
+      const { fhirSource } = await import('./sources/fhir-source');
       return {
         source: await fhirSource({ ...choice, definition, now, clock: io.now }),
         description: `FHIR server ${choice.baseUrl}`,
       };
+    }
   }
 }
 

@@ -64,6 +64,33 @@ export function tokenList(
 }
 
 /**
+ * Every code (of any system) that the value sets of the plan's queries for one resource type
+ * list, or undefined when the type is read whole or a set holds prefixes or ranges. For a
+ * reader that holds a whole record and filters it the way the plan's searches would (a Bulk Data
+ * export): a resource none of whose codings carries one of these codes is one the searches would
+ * not return and the engine would not read. Systems are left out on purpose, so a record that
+ * writes LOINC as `urn:oid:2.16.840.1.113883.6.1` still passes; the engine checks the system.
+ */
+export function planCodes(
+  definition: ServiceDefinition,
+  resourceType: RequiredResourceType,
+): ReadonlySet<string> | undefined {
+  const needs = DATA_REQUIREMENTS.filter((r) => r.resourceType === resourceType);
+  if (needs.length === 0 || needs.some((r) => r.valueSets.length === 0)) return undefined;
+  const codes = new Set<string>();
+  for (const id of needs.flatMap((r) => r.valueSets)) {
+    const set = definition.screening.valueSets[id];
+    for (const entry of set?.include ?? []) {
+      // Families of codes, and systems compared loosely (ICD: case and dots), are not exact text.
+      const loose = definition.screening.codeSystems[entry.system]?.normalize !== undefined;
+      if (entry.code === undefined || loose) return undefined;
+      codes.add(entry.code);
+    }
+  }
+  return codes;
+}
+
+/**
  * Builds the data plan from the engine's data requirements and a service definition: one query
  * per requirement, code-filtered where the value sets allow it.
  */

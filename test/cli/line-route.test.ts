@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { FhirResource } from 'fhir/r4';
 import { patientReference, usedDeviceReference } from '../../src/engine';
-import { readLineRoute } from '../../src/cli/sources/line-route';
+import { CodeFilter, readLineRoute } from '../../src/cli/sources/line-route';
 
 /** A reference holder as records have them, and as they should not (but sometimes do). */
 const holder = fc.oneof(
@@ -149,5 +149,43 @@ describe('readLineRoute', () => {
     expect(route('{"resourceType": "Patient",}')).toBe('not-json');
     expect(route('{"resourceType": "Patient"} x')).toBe('not-json');
     expect(route('')).toBe('not-json');
+  });
+});
+
+describe('CodeFilter', () => {
+  const filter = new CodeFilter(['2703-7', '20077-4', '250854009']);
+  const may = (line: unknown) => {
+    const buf = Buffer.from(typeof line === 'string' ? line : JSON.stringify(line));
+    return filter.mayMatch(buf, 0, buf.length);
+  };
+  const observation = (code: string, extra: object = {}) => ({
+    resourceType: 'Observation',
+    code: { coding: [{ system: 'http://loinc.org', code }] },
+    ...extra,
+  });
+
+  it('keeps a line that carries a listed code anywhere: its code, a component, an answer', () => {
+    expect(may(observation('2703-7'))).toBe(true);
+    expect(
+      may(observation('24336-0', { component: [{ code: { coding: [{ code: '20077-4' }] } }] })),
+    ).toBe(true);
+    expect(
+      may(observation('x', { valueCodeableConcept: { coding: [{ code: '250854009' }] } })),
+    ).toBe(true);
+    expect(may('{"code" :\t"2703-7"}')).toBe(true);
+  });
+
+  it('drops a line none of whose codes is listed, however close', () => {
+    expect(may(observation('8867-4', { valueQuantity: { value: 80, code: '/min' } }))).toBe(false);
+    expect(may(observation('2703-70'))).toBe(false);
+    expect(may(observation('2703-'))).toBe(false);
+    expect(
+      may({ resourceType: 'Observation', note: [{ text: '2703-7' }], code: { text: 'code' } }),
+    ).toBe(false);
+  });
+
+  it('keeps a line with an escape, where a key or code may hide behind it', () => {
+    expect(may('{"\\u0063ode": "2703-7"}')).toBe(true);
+    expect(may(observation('8867-4', { note: [{ text: 'a \\ b' }] }))).toBe(true);
   });
 });

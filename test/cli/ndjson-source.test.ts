@@ -67,6 +67,12 @@ describe('stellar-screen --ndjson', () => {
     const expected = verdicts(parseJsonl(fromBundle.stdout));
     expect(Object.keys(expected)).toHaveLength(16);
     expect(verdicts(parseJsonl(fromExport.stdout))).toEqual(expected);
+    // Evidence too: the Observations skipped unparsed are ones the engine never reads.
+    const whole = (text: string) =>
+      parseJsonl(text)
+        .map(({ dataAvailability: _, ...rest }) => rest)
+        .sort((a, b) => a.patient.localeCompare(b.patient));
+    expect(whole(fromExport.stdout)).toEqual(whole(fromBundle.stdout));
   });
 
   it('groups the same way however many buckets the export is split into', async () => {
@@ -147,7 +153,7 @@ describe('stellar-screen --ndjson', () => {
       0,
       '{"resourceType": "Observation", "id": "cut-off',
       '[1, 2, 3]',
-      `{"resourceType": "Observation", "id": "tru-value", "status": tru, "subject": {"reference": "${census[0]?.entry?.[0]?.fullUrl}"}}`,
+      `{"resourceType": "Observation", "id": "tru-value", "status": tru, "code": {"coding": [{"system": "http://loinc.org", "code": "2703-7"}]}, "subject": {"reference": "${census[0]?.entry?.[0]?.fullUrl}"}}`,
     );
     writeFileSync(observations, lines.join('\n'));
 

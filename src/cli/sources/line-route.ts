@@ -40,6 +40,10 @@ const KEYS = ['', 'resourceType', 'id', 'subject', 'patient', 'device', 'referen
   }),
 );
 type Key = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+/** Key index by `length * 256 + first byte` (no two keys of interest share both). */
+const KEY_BY_LENGTH_AND_FIRST = new Map<number, Key>(
+  KEYS.slice(1).map((k, i) => [k.bytes.length * 256 + (k.bytes[0] as number), (i + 1) as Key]),
+);
 const OTHER = 0;
 const RESOURCE_TYPE = 1;
 const ID = 2;
@@ -140,12 +144,14 @@ class Scanner {
       ) as Key;
     }
     const length = s.to - s.from;
-    for (let k = 1; k < KEYS.length; k++) {
-      const bytes = (KEYS[k] as { bytes: Buffer }).bytes;
-      if (bytes.length === length && this.buf.compare(bytes, 0, length, s.from, s.to) === 0) {
-        return k as Key;
-      }
+    // Keys of interest differ in length or first letter: one candidate to compare at most.
+    const candidate = KEY_BY_LENGTH_AND_FIRST.get(length * 256 + (this.buf[s.from] as number));
+    if (candidate === undefined) return OTHER;
+    const bytes = (KEYS[candidate] as { bytes: Buffer }).bytes;
+    for (let i = 1; i < length; i++) {
+      if (this.buf[s.from + i] !== bytes[i]) return OTHER;
     }
+    return candidate;
     return OTHER;
   }
 
@@ -308,4 +314,52 @@ export function readLineRoute(buf: Buffer, start: number, end: number): LineRout
     ...(patientRef !== undefined ? { patientRef } : {}),
     ...(device?.kind === 'string' ? { deviceRef: device.text } : {}),
   };
+}
+
+const CODE_KEY = Buffer.from('"code"', 'latin1');
+
+/**
+ * Tells, from a line's bytes, whether any `"code": "<value>"` in it, at any depth (a coding of
+ * `code`, of a component, of an answer), has one of the given values. Used to skip resources the
+ * engine would not read without parsing them. Errs on the side of keeping: a line with an
+ * escape anywhere (a key could be written `"\u0063ode"`) is kept whatever its codes.
+ */
+export class CodeFilter {
+  /** Codes by `length * 256 + first byte`, so most values are turned down without a compare. */
+  private readonly byLengthAndFirst = new Map<number, Buffer[]>();
+
+  constructor(codes: Iterable<string>) {
+    for (const code of codes) {
+      const bytes = Buffer.from(code, 'utf8');
+      if (bytes.length === 0) continue;
+      const key = bytes.length * 256 + (bytes[0] as number);
+      this.byLengthAndFirst.set(key, [...(this.byLengthAndFirst.get(key) ?? []), bytes]);
+    }
+  }
+
+  mayMatch(buf: Buffer, start: number, end: number): boolean {
+    // A view bounds every search to the line (the buffer may be a whole chunk of the file).
+    const line = buf.subarray(start, end);
+    if (line.indexOf(BACKSLASH) !== -1) return true;
+    const n = line.length;
+    for (let at = line.indexOf(CODE_KEY); at !== -1; at = line.indexOf(CODE_KEY, at + 6)) {
+      let i = at + CODE_KEY.length;
+      while (i < n && isSpace(line[i])) i++;
+      if (line[i] !== COLON) continue; // the string "code" as a value, not a key
+      i++;
+      while (i < n && isSpace(line[i])) i++;
+      if (line[i] !== QUOTE) continue; // a CodeableConcept: its codings come later
+      const from = i + 1;
+      const to = line.indexOf(QUOTE, from);
+      if (to === -1) return true;
+      const candidates = this.byLengthAndFirst.get((to - from) * 256 + (line[from] as number));
+      if (candidates === undefined) continue;
+      for (const code of candidates) {
+        let k = 1;
+        while (k < code.length && line[from + k] === code[k]) k++;
+        if (k === code.length) return true;
+      }
+    }
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { BundleEntry } from 'fhir/r4';
 import {
   groupResourcesByPatient,
@@ -6,8 +6,8 @@ import {
   type DataAvailability,
 } from '../../engine';
 import { describeFileError, InputError } from '../cli-errors';
-import { ExportIndex } from './export-index';
-import { readLineRoute } from './line-route';
+import { ExportIndex, type LineRun } from './export-index';
+import { CodeFilter, readLineRoute } from './line-route';
 import { isSearchedType, listExportFiles, type ExportFile } from './ndjson-export';
 import type { PatientSource, SourceReporter } from './patient-source';
 import { readLines } from './read-lines';
@@ -21,6 +21,12 @@ export interface NdjsonSourceOptions {
   maxLineBytes: number;
   /** Line problems shown one by one before only counting them. */
   maxLineReports: number;
+  /**
+   * The codes of the data plan's Observation searches (`planCodes`): an Observation that carries
+   * none of them anywhere is one the engine would not read, and is skipped unparsed. Absent:
+   * every Observation is read.
+   */
+  observationCodes?: ReadonlySet<string>;
 }
 
 export const NDJSON_DEFAULTS = {
@@ -30,6 +36,10 @@ export const NDJSON_DEFAULTS = {
 } as const;
 
 const MAX_BUCKETS = 65_536;
+/** Runs of one file at most this far apart are read in one go. */
+const READ_GAP = 64 << 10;
+/** Largest single read. */
+const MAX_READ = 16 << 20;
 const NEWLINE = 0x0a;
 
 /** Counts line problems and shows the first few (file and line number only: no content). */
@@ -76,6 +86,10 @@ interface WaitingDevice {
  * one bucket (plus the index) whatever the export's size, and nothing of the export is written
  * to disk.
  *
+ * Observations are filtered by the codes of the data plan's Observation searches, as a FHIR
+ * server would filter them (dates are not cut): most of an ICU record is vital signs the engine
+ * never reads, and skipping them unparsed is most of the speed of a large export.
+ *
  * Availability: an export is the whole record for the types it contains; a type with no file
  * is `unavailable`, so a finding it would hold is `unknown`, not `not-met`.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#file-format
@@ -88,6 +102,9 @@ export function ndjsonSource(options: NdjsonSourceOptions): PatientSource {
       Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(listing.totalBytes / options.bucketBytes))),
     );
     const problems = new LineProblems(reporter, options.maxLineReports);
+    const observationFilter = options.observationCodes
+      ? new CodeFilter(options.observationCodes)
+      : undefined;
     const types = new Set<string>();
     const deviceUsers = new Map<string, string>();
     const waiting: WaitingDevice[] = [];
@@ -147,6 +164,13 @@ export function ndjsonSource(options: NdjsonSourceOptions): PatientSource {
                 return;
               }
               if (
+                observationFilter &&
+                route.resourceType === 'Observation' &&
+                !observationFilter.mayMatch(buf, start, end)
+              ) {
+                return; // heart rate, temperature ...: the engine reads no such Observation
+              }
+              if (
                 route.resourceType === 'DeviceUseStatement' &&
                 route.deviceRef !== undefined &&
                 !deviceUsers.has(route.deviceRef)
@@ -191,7 +215,7 @@ export function ndjsonSource(options: NdjsonSourceOptions): PatientSource {
     for (const type of types) if (isSearchedType(type)) availability[type] = 'searched';
     Object.freeze(availability);
 
-    const handles: (FileHandle | undefined)[] = files.map(() => undefined);
+    const fds: (number | undefined)[] = files.map(() => undefined);
     let buffer = Buffer.alloc(1 << 20);
     let screened = 0;
     try {
@@ -199,25 +223,42 @@ export function ndjsonSource(options: NdjsonSourceOptions): PatientSource {
         if (index.linesIn(b) === 0) continue;
         signal.throwIfAborted();
         const entries: BundleEntry[] = [];
-        for (const run of index.runs(b)) {
-          const file = files[run.file] as ExportFile;
-          const handle = (handles[run.file] ??= await open(file.path, 'r'));
-          if (buffer.length < run.length) buffer = Buffer.alloc(run.length);
-          const { bytesRead: got } = await handle.read(buffer, 0, run.length, run.start);
-          if (got !== run.length) {
+        const runs = [...index.runs(b)];
+        for (let i = 0; i < runs.length;) {
+          // One read for runs close together in one file: the lines skipped between a patient's
+          // lines (vital signs, other patients) cost less to read past than to seek around.
+          const first = runs[i] as LineRun;
+          let spanEnd = first.start + first.length;
+          let j = i + 1;
+          for (; j < runs.length; j++) {
+            const r = runs[j] as LineRun;
+            const gap = r.start - spanEnd;
+            if (r.file !== first.file || gap < 0 || gap > READ_GAP) break;
+            if (r.start + r.length - first.start > MAX_READ) break;
+            spanEnd = r.start + r.length;
+          }
+          const file = files[first.file] as ExportFile;
+          const fd = (fds[first.file] ??= openSync(file.path, 'r'));
+          const spanLength = spanEnd - first.start;
+          if (buffer.length < spanLength) buffer = Buffer.alloc(spanLength);
+          if (readSync(fd, buffer, 0, spanLength, first.start) !== spanLength) {
             throw new InputError(`${file.path}: changed while it was being read`);
           }
-          let start = 0;
-          for (let k = 0; k < run.lines; k++) {
-            let end = buffer.indexOf(NEWLINE, start);
-            if (end === -1 || end > run.length) end = run.length;
-            const to = end > start && buffer[end - 1] === 0x0d ? end - 1 : end;
-            try {
-              entries.push({ resource: JSON.parse(buffer.toString('utf8', start, to)) });
-            } catch {
-              problems.report(file, run.firstLine + k, 'not valid JSON');
+          for (; i < j; i++) {
+            const run = runs[i] as LineRun;
+            let start = run.start - first.start;
+            const runEnd = start + run.length;
+            for (let k = 0; k < run.lines; k++) {
+              let end = buffer.indexOf(NEWLINE, start);
+              if (end === -1 || end > runEnd) end = runEnd;
+              const to = end > start && buffer[end - 1] === 0x0d ? end - 1 : end;
+              try {
+                entries.push({ resource: JSON.parse(buffer.toString('utf8', start, to)) });
+              } catch {
+                problems.report(file, run.firstLine + k, 'not valid JSON');
+              }
+              start = end + 1;
             }
-            start = end + 1;
           }
         }
         const grouped = groupResourcesByPatient(entries);
@@ -240,7 +281,7 @@ export function ndjsonSource(options: NdjsonSourceOptions): PatientSource {
         }
       }
     } finally {
-      await Promise.all(handles.map((h) => h?.close()));
+      for (const fd of fds) if (fd !== undefined) closeSync(fd);
     }
     problems.summarize();
     if (unlinked > 0) {
