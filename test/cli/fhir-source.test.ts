@@ -117,6 +117,35 @@ describe('stellar-screen --fhir', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('reads the bearer token from a file, and refuses an empty one', async () => {
+    const tokenFile = join(dir, 'token.txt');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    const out = await screenInProcess([
+      '--fhir',
+      fhir.url,
+      '--token-file',
+      tokenFile,
+      '--patient',
+      ids[0] as string,
+      '--now',
+      NOW,
+      '--jsonl',
+    ]);
+    expect(out.code).toBe(0);
+    expect(parseJsonl(out.stdout)).toHaveLength(1);
+    writeFileSync(tokenFile, '\n');
+    const empty = await screenInProcess([
+      '--fhir',
+      fhir.url,
+      '--token-file',
+      tokenFile,
+      '--now',
+      NOW,
+    ]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/token\.txt: the token file is empty/);
+  });
+
   it('screens the active members of a Group', async () => {
     const out = await screenServer('--group', 'icu-east');
     expect(out.code).toBe(0);
