@@ -7,8 +7,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-// Ctrl-C or a TERM: stop the run so it removes its work files (they may hold patient data);
-// a second signal ends the process at once.
+// Ctrl-C or a TERM: stop the run between patients, with open requests aborted, one line and
+// exit code 130; a second signal ends the process at once.
 const interrupt = new AbortController();
 const stop = () => {
   if (interrupt.signal.aborted) process.exit(130);

@@ -27,7 +27,7 @@ export interface CliIo {
   now: () => Date;
   /** True when stderr is a terminal: the progress bar shows. */
   stderrIsTTY?: boolean;
-  /** Aborted on Ctrl-C: the run stops and removes its work files. */
+  /** Aborted on Ctrl-C: the run stops between patients, its requests aborted. */
   signal?: AbortSignal;
   /** Monotonic milliseconds for the progress bar (default: performance.now). */
   clock?: () => number;

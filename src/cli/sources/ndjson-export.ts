@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SearchedResourceType } from '../../engine';
+import { ALL_SEARCHED, type SearchedResourceType } from '../../engine';
 import { describeFileError, InputError } from '../cli-errors';
 
 /** One NDJSON file of a Bulk Data export. */
@@ -19,17 +19,6 @@ export interface ExportListing {
   files: ExportFile[];
   totalBytes: number;
 }
-
-/** Types the engine reads, in the words an export file name uses for them. */
-const SEARCHED_TYPES: readonly SearchedResourceType[] = [
-  'Patient',
-  'Observation',
-  'Condition',
-  'Procedure',
-  'Encounter',
-  'DeviceUseStatement',
-  'AllergyIntolerance',
-];
 
 /**
  * The resource type in an export file name: `Observation.ndjson`, `Observation_2.ndjson`,
@@ -74,5 +63,5 @@ export async function listExportFiles(dir: string): Promise<ExportListing> {
 
 /** Whether a type name is one whose absence the engine distinguishes from "not searched". */
 export function isSearchedType(type: string): type is SearchedResourceType {
-  return (SEARCHED_TYPES as readonly string[]).includes(type);
+  return Object.hasOwn(ALL_SEARCHED, type);
 }
