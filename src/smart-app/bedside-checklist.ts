@@ -33,7 +33,7 @@ const PROMPTS: Partial<Record<CriterionId, string>> = {
     'Ask the treating team whether another condition limits expected life to under 3 months.',
   hypersensitivity:
     'Check for a known or expected hypersensitivity to the study drug or its excipients ' +
-    '(see the protocol); recorded allergies are listed below.',
+    '(see the protocol), and the allergies on record.',
   hiv: 'Check the diagnosis with the treating team or the latest HIV test result.',
   'pregnancy-or-breastfeeding':
     'Confirm pregnancy and breastfeeding status (the study team repeats its own test).',

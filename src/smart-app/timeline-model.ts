@@ -136,7 +136,7 @@ export function markedPairs(result: ScreeningResult): MarkedPair[] {
       seen.add(key);
       const role = gas.role ?? 'most-recent';
       const what = setting
-        ? `${gas.label} ${formatValue(gas)} with ${setting.label.toLowerCase()} ${formatValue(setting)}`
+        ? `${gas.label} ${formatValue(gas)} with ${setting.label === 'PEEP' ? 'PEEP' : setting.label.toLowerCase()} ${formatValue(setting)}`
         : `${gas.label} ${formatValue(gas)}, no ${id === 'pf-ratio-on-peep' ? 'PEEP' : 'plateau'} charted near it`;
       pairs.push({
         number: pairs.length + 1,

@@ -50,7 +50,7 @@ describe('buildTimelineModel', () => {
       }),
     ]);
     expect(model.pairs[0]?.text).toMatch(
-      /^worst qualifying: P\/F ratio 120 mmHg with peep 10 cmH2O/,
+      /^worst qualifying: P\/F ratio 120 mmHg with PEEP 10 cmH2O/,
     );
   });
 

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   }
   renderWorksheet(host, session, loaded);
   document.body.dataset.ready = 'true';
-  byId('main').focus();
+  byId('main').focus({ preventScroll: true });
 }
 
 void main().catch((error: unknown) => {

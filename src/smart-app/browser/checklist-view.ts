@@ -1,4 +1,4 @@
-import { CRITERION_SHORT_TITLES } from '../../report/criterion-titles';
+import { CRITERION_SHORT_TITLES, CRITERION_TITLES } from '../../report/criterion-titles';
 import { formatEvidence } from '../../report/format-evidence';
 import type { BedsideChecklist } from '../bedside-checklist';
 import { h } from './dom';
@@ -76,7 +76,10 @@ export function renderChecklist(
         'div',
         { class: 'checklist-detail', id: `${id}-prompt` },
         h('p', {}, item.prompt),
-        h('p', { class: 'muted' }, `Screen: ${item.reason}`),
+        // The engine's reason, unless it only repeats the item's title.
+        item.reason.startsWith(CRITERION_TITLES[item.id])
+          ? null
+          : h('p', { class: 'muted' }, `Screen: ${item.reason}`),
         evidence,
       ),
     );

@@ -42,7 +42,7 @@ function evidenceList(c: CriterionResult): HTMLElement | null {
   );
 }
 
-function row(c: CriterionResult, member: boolean): HTMLElement {
+function row(c: CriterionResult, member: boolean, groupMet: boolean): HTMLElement {
   return h(
     'tr',
     { class: member ? 'member' : undefined, 'data-criterion': c.id, 'data-status': c.status },
@@ -52,7 +52,7 @@ function row(c: CriterionResult, member: boolean): HTMLElement {
       { scope: 'row', class: 'criterion-cell' },
       member ? h('span', { class: 'member-mark', 'aria-hidden': 'true' }, '↳ ') : null,
       CRITERION_TITLES[c.id],
-      c.confirmAtBedside && c.status === 'unknown'
+      c.confirmAtBedside && c.status === 'unknown' && !(member && groupMet)
         ? h('span', { class: 'tag' }, 'confirm at bedside')
         : null,
     ),
@@ -87,7 +87,9 @@ function table(title: string, statusHeader: string, rows: HTMLElement[], id: str
 export function renderCriteria(result: ScreeningResult): HTMLElement {
   const inclusions = result.criteria.filter((c) => c.kind === 'inclusion');
   const exclusions = result.criteria.filter((c) => c.kind === 'exclusion');
-  const inclusionRows = inclusions.map((c) => row(c, Boolean(c.group)));
+  // Once the group is met, its other members need no confirmation (see the checklist).
+  const groupMet = inclusions.some((c) => c.members && c.status === 'met');
+  const inclusionRows = inclusions.map((c) => row(c, Boolean(c.group), groupMet));
   return h(
     'section',
     { class: 'panel', 'aria-labelledby': 'criteria-title' },
@@ -124,7 +126,7 @@ export function renderCriteria(result: ScreeningResult): HTMLElement {
     table(
       'Exclusion criteria (met means the patient is excluded)',
       'Status',
-      exclusions.map((c) => row(c, false)),
+      exclusions.map((c) => row(c, false, false)),
       'exclusion-criteria',
     ),
   );

@@ -20,10 +20,12 @@ const COLOURS: Readonly<Record<SeriesId, string>> = {
 };
 const THRESHOLD = '#b42318';
 const LOOKBACK_FILL = 'rgba(31, 95, 191, 0.07)';
-const QUALIFYING_FILL = 'rgba(180, 35, 24, 0.06)';
+const LOOKBACK_EDGE = 'rgba(31, 95, 191, 0.45)';
 /** Fixed y-axis width, so every panel's plot area lines up under the same times. */
 const AXIS_SIZE = 58;
-const PANEL_HEIGHT = 104;
+const PANEL_HEIGHT = 128;
+/** Same padding on every panel, so the plot areas line up whichever shows the time axis. */
+const PADDING: uPlot.Padding = [10, 28, 0, 0];
 const SYNC_KEY = 'stellar-timeline';
 
 const RANGE_LABELS: Readonly<Record<RangeName, string>> = {
@@ -56,10 +58,14 @@ function overlay(model: TimelineModel, s: SeriesInfo) {
     ctx.fillStyle = LOOKBACK_FILL;
     ctx.fillRect(x0, top, x1 - x0, height);
 
+    ctx.strokeStyle = LOOKBACK_EDGE;
+    ctx.lineWidth = 1 * px;
+    ctx.beginPath();
+    ctx.moveTo(x0, top);
+    ctx.lineTo(x0, top + height);
+    ctx.stroke();
+
     const y = u.valToPos(s.threshold.value, 'y', true);
-    ctx.fillStyle = QUALIFYING_FILL;
-    if (s.threshold.qualifies === 'at-or-below') ctx.fillRect(left, y, width, top + height - y);
-    else ctx.fillRect(left, top, width, y - top);
     ctx.strokeStyle = THRESHOLD;
     ctx.lineWidth = 1.25 * px;
     ctx.setLineDash([6 * px, 4 * px]);
@@ -102,13 +108,26 @@ function episodeOverlay(model: TimelineModel) {
     ctx.beginPath();
     ctx.rect(left, top, width, height);
     ctx.clip();
-    const barTop = top + height * 0.25;
-    const barHeight = height * 0.5;
+    const barTop = top + height * 0.2;
+    const barHeight = height * 0.6;
+    const x0 = u.valToPos(sec(model.lookback[0]), 'x', true);
+    const x1 = u.valToPos(sec(model.lookback[1]), 'x', true);
+    ctx.fillStyle = LOOKBACK_FILL;
+    ctx.fillRect(x0, top, x1 - x0, height);
+    ctx.font = `${11 * px}px system-ui, sans-serif`;
+    ctx.textBaseline = 'middle';
     for (const e of model.episodes) {
       const a = u.valToPos(sec(e.start), 'x', true);
       const b = u.valToPos(sec(e.end), 'x', true);
       ctx.fillStyle = e.current ? '#1f5fbf' : '#8c959f';
       ctx.fillRect(a, barTop, Math.max(b - a, 2 * px), barHeight);
+      const label = `${e.current ? 'current episode, ' : ''}${e.days.toFixed(1)} days`;
+      const visibleStart = Math.max(a, left);
+      if (b - visibleStart > ctx.measureText(label).width + 12 * px) {
+        ctx.fillStyle = '#ffffff';
+        ctx.textAlign = 'left';
+        ctx.fillText(label, visibleStart + 6 * px, barTop + barHeight / 2);
+      }
       ctx.strokeStyle = '#ffffff';
       ctx.lineWidth = 2 * px;
       for (const t of e.failedExtubations) {
@@ -141,6 +160,7 @@ function panelOptions(
   return {
     width,
     height: PANEL_HEIGHT + (last ? 36 : 0),
+    padding: PADDING,
     tzDate: utc,
     legend: { show: false },
     cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false }, points: { size: 8 } },
@@ -151,7 +171,7 @@ function panelOptions(
           const t = s.threshold.value;
           const lo = Math.min(min ?? t, t);
           const hi = Math.max(max ?? t, t);
-          const pad = (hi - lo || Math.abs(t) || 1) * 0.12;
+          const pad = (hi - lo || Math.abs(t) || 1) * 0.18;
           return [lo - pad, hi + pad];
         },
       },
@@ -189,14 +209,17 @@ function episodeOptions(
 ): uPlot.Options {
   return {
     width,
-    height: 44,
+    height: 96,
+    padding: PADDING,
     tzDate: utc,
     legend: { show: false },
     cursor: { sync: { key: SYNC_KEY }, drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: true, min: sec(range[0]), max: sec(range[1]) }, y: { range: [0, 1] } },
-    series: [{}, { show: false }],
+    // An invisible flat series: uPlot lays out the time axis only for a scale that has data.
+    series: [{}, { stroke: 'transparent', points: { show: false } }],
     axes: [
-      { show: false },
+      // The time axis on top, so times are in view with the first panels.
+      { side: 0, stroke: '#57606a', grid: { show: false }, ticks: { stroke: '#d0d7de' } },
       {
         size: AXIS_SIZE,
         show: true,
@@ -286,13 +309,21 @@ export function renderTimeline(model: TimelineModel): HTMLElement {
         'div',
         { class: 'timeline-label' },
         h('strong', {}, 'Ventilation episodes'),
-        h('span', {}, 'bar: invasive ventilation · tick: failed extubation · line: now'),
+        h(
+          'span',
+          {},
+          'bar: invasive ventilation · tick: failed extubation · black line: now · shaded: blood-gas lookback',
+        ),
       ),
     );
     plotsHost.append(episodeRow);
     const strip = h('div', { class: 'timeline-canvas' });
     episodeRow.append(strip);
-    charts.push(new uPlot(episodeOptions(model, width, range), data([], range), strip));
+    const flat = [
+      [sec(range[0]), sec(range[1])],
+      [0.5, 0.5],
+    ] as uPlot.AlignedData;
+    charts.push(new uPlot(episodeOptions(model, width, range), flat, strip));
     SERIES_ORDER.forEach((id, i) => {
       const s = model.series[id];
       const row = h(
@@ -342,7 +373,7 @@ export function renderTimeline(model: TimelineModel): HTMLElement {
     h(
       'p',
       { class: 'muted' },
-      `Times in UTC. Shaded blue: the ${Math.round((model.lookback[1] - model.lookback[0]) / 3_600_000)} h blood-gas lookback (to ${formatInstant(new Date(model.now).toISOString())}). Dashed red line: the criterion's threshold, its qualifying side shaded. Numbered points: the values the screen paired.`,
+      `Times in UTC. Shaded blue: the ${Math.round((model.lookback[1] - model.lookback[0]) / 3_600_000)} h blood-gas lookback (to ${formatInstant(new Date(model.now).toISOString())}). Dashed red line: the criterion's threshold. Numbered points: the values the screen paired (listed below).`,
     ),
     pairLegend(model.pairs),
   );

@@ -135,12 +135,11 @@ export function renderWorksheet(
   const contextNote = (() => {
     const ctx = session.appContext;
     if (!ctx) return null;
-    const parts = [`Opened from the ${trial.name} card`];
-    if (ctx.classification) parts.push(`(${ctx.classification} candidate`);
-    if (ctx.evaluatedAt)
-      parts.push(`${ctx.classification ? '' : '('}screened ${formatInstant(ctx.evaluatedAt)})`);
-    else if (ctx.classification) parts[parts.length - 1] += ')';
-    let text = `${parts.join(' ')}.`;
+    const what = [
+      ctx.classification ? `${ctx.classification} candidate` : undefined,
+      ctx.evaluatedAt ? `screened ${formatInstant(ctx.evaluatedAt)}` : undefined,
+    ].filter((x) => x !== undefined);
+    let text = `Opened from the ${trial.name} card${what.length ? ` (${what.join(', ')})` : ''}.`;
     if (ctx.classification && ctx.classification !== classification) {
       text += ` The record has changed since: the screen now finds ${CLASSIFICATION_LABEL[classification].toLowerCase()}.`;
     }
