@@ -30,7 +30,9 @@ const EXPIRED: LoadProblem = {
 /** A problem found before any data was read: no launch state, or the launch was refused. */
 export function launchProblem(error: unknown): LoadProblem {
   const message = error instanceof Error ? error.message : String(error);
-  if (/no state|state.*not found|missing.*state|no .*code/i.test(message)) {
+  if (
+    /no '?state'? (parameter )?found|no state|state.*not found|please \(re\)launch/i.test(message)
+  ) {
     return {
       kind: 'not-launched',
       title: 'Open the worksheet from the EHR',

@@ -32,9 +32,12 @@ describe('fetchProblem', () => {
 
 describe('launchProblem', () => {
   it('tells a user who opened the app page directly to launch it from the EHR', () => {
-    expect(launchProblem(new Error('No state found! Please (re)launch the app.')).kind).toBe(
-      'not-launched',
-    );
+    for (const message of [
+      "No 'state' parameter found. Please (re)launch the app.",
+      'No state found! Please (re)launch the app.',
+    ]) {
+      expect(launchProblem(new Error(message)).kind).toBe('not-launched');
+    }
   });
 
   it('keeps the authorization server’s words when it refused the launch', () => {

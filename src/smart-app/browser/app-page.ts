@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     (r): r is import('fhir/r4').Patient =>
       (r as { resourceType?: string })?.resourceType === 'Patient',
   );
-  renderBanner(bannerHost, patient);
+  if (patient) renderBanner(bannerHost, patient);
   const problem = fetchProblem(loaded.failures, loaded.plan.queries.length, fhirHost);
   if (problem) {
     renderProblem(host, problem, relaunchUrl(session));

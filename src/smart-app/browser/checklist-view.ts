@@ -1,5 +1,5 @@
 import { CRITERION_SHORT_TITLES, CRITERION_TITLES } from '../../report/criterion-titles';
-import { formatEvidence } from '../../report/format-evidence';
+import { formatEvidence, formatInstant } from '../../report/format-evidence';
 import type { BedsideChecklist } from '../bedside-checklist';
 import { h } from './dom';
 
@@ -16,6 +16,11 @@ function loadTicks(patientId: string): Record<string, string> {
   } catch {
     return {};
   }
+}
+
+/** "Ticked by you at 2026-03-01 08:12 UTC", or nothing. */
+function tickedText(at: string | undefined): string {
+  return at ? `Ticked by you at ${formatInstant(at)}` : '';
 }
 
 /**
@@ -43,6 +48,7 @@ export function renderChecklist(
   };
   const items = checklist.items.map((item) => {
     const id = `confirm-${item.id}`;
+    const stamp = h('p', { class: 'tick-stamp' }, tickedText(ticks[item.id]));
     const box = h('input', {
       type: 'checkbox',
       id,
@@ -58,6 +64,7 @@ export function renderChecklist(
           // Private mode without storage: the tick still shows until the page closes.
         }
         li.classList.toggle('ticked', checked);
+        stamp.textContent = tickedText(ticks[item.id]);
         update();
       },
     });
@@ -72,6 +79,7 @@ export function renderChecklist(
       'li',
       { class: `checklist-item${ticks[item.id] ? ' ticked' : ''}`, 'data-criterion': item.id },
       h('div', { class: 'checklist-line' }, box, h('label', { for: id }, item.label)),
+      stamp,
       h(
         'div',
         { class: 'checklist-detail', id: `${id}-prompt` },

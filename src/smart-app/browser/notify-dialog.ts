@@ -37,7 +37,11 @@ export function renderNotify(options: NotifyOptions): HTMLElement {
   const sentState = (reference: string, at: string) => {
     button.disabled = true;
     button.textContent = `${options.teamName[0]?.toUpperCase() ?? ''}${options.teamName.slice(1)} notified`;
-    replaceChildren(status, `Request sent (${reference}) at ${formatInstant(at)}.`);
+    replaceChildren(
+      status,
+      `Request sent at ${formatInstant(at)}. `,
+      h('span', { class: 'reference' }, reference),
+    );
     status.className = 'notify-status success';
   };
   if (options.alreadySent) sentState(options.alreadySent.reference, options.alreadySent.at);

@@ -28,6 +28,12 @@ function episodeText(e: VentilationEpisode): string {
   return `${formatInstant(e.start)} to ${formatInstant(e.end)}${ended}, ${days}${failed}`;
 }
 
+function referralText(sent: { reference: string; at: string } | undefined): string {
+  return sent
+    ? `Study team notified at ${formatInstant(sent.at)} (${sent.reference}).`
+    : 'Study team not notified from this worksheet.';
+}
+
 function sentKey(patientId: string): string {
   return `stellar-referral:${patientId}`;
 }
@@ -124,6 +130,7 @@ export function renderWorksheet(
     },
     ...(readSent(session.patientId) ? { alreadySent: readSent(session.patientId) } : {}),
     onSent: (reference, at) => {
+      printReferralState.textContent = referralText({ reference, at });
       try {
         sessionStorage.setItem(sentKey(session.patientId), JSON.stringify({ reference, at }));
       } catch {
@@ -162,6 +169,11 @@ export function renderWorksheet(
 
   const checklist = bedsideChecklist(result);
   const printChecklistState = h('p', { class: 'print-only' });
+  const printReferralState = h(
+    'p',
+    { class: 'print-only' },
+    referralText(readSent(session.patientId)),
+  );
   const summary = h(
     'section',
     { class: `panel summary summary-${classification}`, 'aria-labelledby': 'summary-title' },
@@ -183,6 +195,7 @@ export function renderWorksheet(
         `Screened ${formatInstant(result.evaluatedAt)} with rule set ${result.ruleSet.id} ${result.ruleSet.version}, from ${loaded.resources.length} resources read just now.`,
       ),
       printChecklistState,
+      printReferralState,
     ),
     h(
       'div',
