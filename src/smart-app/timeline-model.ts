@@ -71,7 +71,10 @@ export interface TimelineModel {
   lookback: [number, number];
   /** X ranges the user can choose between, epoch ms. */
   ranges: { episode: [number, number]; lookback: [number, number]; all: [number, number] };
-  /** False when the record has no ventilation episode and no PEEP or plateau charted. */
+  /**
+   * False when nothing shows ventilation going on: no current episode, and no PEEP or plateau
+   * charted (an old, ended episode does not count).
+   */
   hasVentilationData: boolean;
 }
 
@@ -261,6 +264,8 @@ export function buildTimelineModel(
     lookback,
     ranges: { episode: episodeRange, lookback, all },
     hasVentilationData:
-      episodes.length > 0 || series.peep.points.length > 0 || series.plateau.points.length > 0,
+      episodes.some((e) => e.current) ||
+      series.peep.points.length > 0 ||
+      series.plateau.points.length > 0,
   };
 }

@@ -1,4 +1,12 @@
-import type { Classification, CriterionResult, CriterionStatus } from '../engine/types';
+import type {
+  Classification,
+  CriterionId,
+  CriterionResult,
+  CriterionStatus,
+  ScreeningResult,
+} from '../engine/types';
+import { CRITERION_SHORT_TITLES } from '../report/criterion-titles';
+import { cardHeadline } from '../report/headline';
 
 /** What a verdict means for eligibility, whatever the criterion's kind. */
 export type Effect = 'supports' | 'against' | 'open';
@@ -42,3 +50,27 @@ export const CLASSIFICATION_ADVICE: Readonly<Record<Classification, string>> = {
   'insufficient-data':
     'The record does not show enough to screen (ventilation or patient data missing). Check the record, or screen at the bedside.',
 };
+
+const TOP_LEVEL: readonly CriterionId[] = [
+  'age',
+  'respiratory-failure',
+  'invasive-ventilation-7d',
+  'physiology-or-weaning',
+];
+
+/**
+ * The worksheet's one-line headline: the card's own sentence for a candidate (so the two read
+ * the same), the engine's reason when not eligible, and for insufficient data which of the
+ * main criteria the record cannot confirm.
+ */
+export function worksheetHeadline(result: ScreeningResult, trialName: string): string {
+  const c = result.classification;
+  if (c === 'likely' || c === 'possible') return cardHeadline(result, trialName);
+  if (c === 'not-eligible') return result.summary;
+  const open = TOP_LEVEL.filter(
+    (id) => result.criteria.find((x) => x.id === id)?.status === 'unknown',
+  ).map((id) => CRITERION_SHORT_TITLES[id]);
+  return open.length > 0
+    ? `Insufficient data: the record cannot confirm ${open.join(', ')}`
+    : result.summary;
+}

@@ -165,6 +165,40 @@ describeWithChromium('demo EHR and SMART worksheet in Chromium', () => {
     expect(await worksheet.getByRole('button', { name: /notified/ }).isDisabled()).toBe(true);
   });
 
+  it('is reachable from the keyboard, with a visible focus', async () => {
+    await worksheet.setViewportSize({ width: 1280, height: 800 });
+    await worksheet.reload();
+    await worksheet.waitForSelector('body[data-ready="true"]');
+    expect(await worksheet.locator('#app-status').textContent()).toBe(
+      'Worksheet ready: Likely candidate.',
+    );
+    const reached: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await worksheet.keyboard.press('Tab');
+      const label = await worksheet.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return el
+          ? `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 40)}`
+          : '';
+      });
+      reached.push(label);
+    }
+    expect(reached[0]).toBe('a:Skip to the worksheet');
+    expect(reached).toEqual(
+      expect.arrayContaining(['button:Print screening summary', 'button:Current episode']),
+    );
+    const print = worksheet.getByRole('button', { name: 'Print screening summary' });
+    await print.focus();
+    const outline = await print.evaluate((el) => getComputedStyle(el).outlineStyle);
+    expect(outline).toBe('solid');
+    const box = worksheet.locator('.checklist-item input[type="checkbox"]').nth(1);
+    await box.focus();
+    await worksheet.keyboard.press('Space');
+    expect(await box.isChecked()).toBe(true);
+    await worksheet.keyboard.press('Space');
+    expect(await box.isChecked()).toBe(false);
+  });
+
   it('prints a screening summary and reads well on a tablet', async () => {
     await worksheet.emulateMedia({ media: 'print' });
     await worksheet.screenshot({ path: screenshotPath('06-worksheet-print'), fullPage: true });
@@ -227,6 +261,38 @@ describeWithChromium('demo EHR and SMART worksheet in Chromium', () => {
     expect(answer.services[0]?.cards).toEqual([]);
     expect(await page.locator('article.cds-card').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('11-not-eligible-no-card') });
+  });
+
+  it('launches from the app menu and says when the record has no ventilation data', async () => {
+    await openChart('ICU 13');
+    expect(await page.locator('article.cds-card').count()).toBe(0);
+    const [popup] = await Promise.all([
+      context.waitForEvent('page'),
+      page
+        .locator('.app-menu')
+        .getByRole('button', { name: /STELLAR screening worksheet/ })
+        .click(),
+    ]);
+    await popup.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    expect(await popup.locator('.badge').textContent()).toBe('Insufficient data');
+    expect(await popup.locator('.context-note').count()).toBe(0);
+    expect(await popup.locator('.notice', { hasText: 'No ventilation data.' }).count()).toBe(1);
+    expect(await popup.locator('#notify-button').isDisabled()).toBe(true);
+    await popup.screenshot({ path: screenshotPath('16-app-menu-no-ventilation-data') });
+
+    // The FHIR server goes away: the worksheet says so and offers to try again.
+    await popup.route(`${demo.urls.fhir}/**`, (route) => route.abort('connectionrefused'));
+    await popup.reload();
+    await popup.waitForSelector('.problem');
+    expect(await popup.locator('#problem-title').textContent()).toBe(
+      'The FHIR server could not be reached',
+    );
+    expect(await popup.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
+    await popup.screenshot({ path: screenshotPath('17-fhir-unreachable') });
+    await popup.unroute(`${demo.urls.fhir}/**`);
+    await popup.getByRole('button', { name: 'Try again' }).click();
+    await popup.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await popup.close();
   });
 
   it('opens the worksheet standalone, choosing the patient in the EHR’s picker', async () => {

@@ -1,6 +1,8 @@
 import { fetchProblem, launchProblem, partialDataWarning } from '../../src/smart-app/load-problems';
 import { bannerDetails, patientBanner } from '../../src/smart-app/patient-display';
-import { effectOf } from '../../src/smart-app/worksheet-text';
+import { effectOf, worksheetHeadline } from '../../src/smart-app/worksheet-text';
+import { buildDemoCensus } from '../../src/demo/census';
+import { screen } from '../builders/screening';
 
 describe('fetchProblem', () => {
   it('reads a 401 on any query as an expired session', () => {
@@ -77,5 +79,23 @@ describe('effectOf', () => {
     expect(effectOf({ kind: 'inclusion', status: 'met' })).toBe('supports');
     expect(effectOf({ kind: 'inclusion', status: 'not-met' })).toBe('against');
     expect(effectOf({ kind: 'inclusion', status: 'unknown' })).toBe('open');
+  });
+});
+
+describe('worksheetHeadline', () => {
+  it('names what the record cannot confirm when the data are insufficient', () => {
+    const census = buildDemoCensus('2026-03-01T08:00:00Z');
+    const transferred =
+      census.bundles[census.patients.findIndex((p) => p.scenario === 'transferred-in')];
+    const result = screen(
+      (transferred?.entry ?? []).map((e) => e.resource),
+      {
+        now: '2026-03-01T08:00:00Z',
+      },
+    );
+    expect(result.classification).toBe('insufficient-data');
+    expect(worksheetHeadline(result, 'STELLAR')).toBe(
+      'Insufficient data: the record cannot confirm 7 days on the ventilator, qualifying gas or weaning course',
+    );
   });
 });

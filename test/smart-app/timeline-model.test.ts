@@ -5,6 +5,8 @@ import {
   NOW,
   adultPatient,
   before,
+  extubation,
+  intubation,
   fio2,
   pao2,
   paco2,
@@ -102,6 +104,19 @@ describe('buildTimelineModel', () => {
     expect(model.hasVentilationData).toBe(false);
     expect(model.episodes).toEqual([]);
     expect(model.ranges.episode[1] - model.ranges.episode[0]).toBe(7 * 86_400_000);
+  });
+
+  it('does not count an old, ended episode as ventilation data', () => {
+    const resources = [
+      adultPatient(),
+      intubation(before({ days: 30 })),
+      extubation(before({ days: 28 })),
+    ];
+    const result = screen(resources);
+    expect(result.ventilation.episodes).toHaveLength(1);
+    expect(buildTimelineModel(shippedScreening(), resources, result).hasVentilationData).toBe(
+      false,
+    );
   });
 
   it('gives every scenario of the generator a model without throwing', () => {

@@ -2,6 +2,7 @@ import 'uplot/dist/uPlot.min.css';
 import './app.css';
 import type { ServiceDefinition } from '../../config/service-definition';
 import { fetchProblem, launchProblem, type LoadProblem } from '../load-problems';
+import { CLASSIFICATION_LABEL } from '../worksheet-text';
 import { byId, fetchJson, h, replaceChildren } from './dom';
 import { loadScreening } from './load-screening';
 import { openSession, type SmartSession } from './smart-session';
@@ -15,8 +16,15 @@ const APP_UNAVAILABLE: LoadProblem = {
   action: 'retry',
 };
 
+/** Tells screen readers what is happening, in one persistent status region. */
+function announce(text: string): void {
+  const region = document.getElementById('app-status');
+  if (region && region.textContent !== text) region.textContent = text;
+}
+
 function showLoading(host: HTMLElement, text: string, detail?: string): void {
   host.setAttribute('aria-busy', 'true');
+  announce(text);
   replaceChildren(
     host,
     h(
@@ -100,8 +108,8 @@ async function main(): Promise<void> {
     document.title = `STELLAR screening worksheet – ${bannerHost.querySelector('.patient-name')?.textContent ?? ''}`;
   }
   renderWorksheet(host, session, loaded);
+  announce(`Worksheet ready: ${CLASSIFICATION_LABEL[loaded.result.classification]}.`);
   document.body.dataset.ready = 'true';
-  byId('main').focus({ preventScroll: true });
 }
 
 void main().catch((error: unknown) => {

@@ -1,7 +1,6 @@
 import type { Patient } from 'fhir/r4';
 import type { VentilationEpisode } from '../../engine/types';
 import { formatInstant } from '../../report/format-evidence';
-import { cardHeadline } from '../../report/headline';
 import { buildReferral } from '../../report/referral';
 import { bedsideChecklist } from '../bedside-checklist';
 import type { LoadProblem } from '../load-problems';
@@ -9,7 +8,7 @@ import { partialDataWarning } from '../load-problems';
 import { bannerDetails, patientBanner } from '../patient-display';
 import { scopeAllows } from '../smart-scopes';
 import { buildTimelineModel } from '../timeline-model';
-import { CLASSIFICATION_ADVICE, CLASSIFICATION_LABEL } from '../worksheet-text';
+import { CLASSIFICATION_ADVICE, CLASSIFICATION_LABEL, worksheetHeadline } from '../worksheet-text';
 import { renderChecklist } from './checklist-view';
 import { renderCriteria } from './criteria-view';
 import { h, replaceChildren } from './dom';
@@ -71,7 +70,11 @@ export function renderProblem(
           'Try again',
         )
       : relaunchUrl
-        ? h('a', { class: 'button primary', href: relaunchUrl }, 'Sign in again')
+        ? h(
+            'a',
+            { class: 'button primary', href: relaunchUrl },
+            problem.kind === 'not-launched' ? 'Start a standalone launch' : 'Sign in again',
+          )
         : null;
   replaceChildren(
     host,
@@ -104,7 +107,7 @@ export function renderWorksheet(
   const trial = definition.trial;
   const classification = result.classification;
   const isCandidate = classification === 'likely' || classification === 'possible';
-  const headline = isCandidate ? cardHeadline(result, trial.name) : result.summary;
+  const headline = worksheetHeadline(result, trial.name);
 
   const referralType = definition.cards.referralResource;
   const referral = buildReferral({
@@ -163,7 +166,7 @@ export function renderWorksheet(
         'div',
         { class: 'notice', role: 'note' },
         h('strong', {}, 'No ventilation data. '),
-        `The record read has no invasive ventilation procedure, ventilator device or PEEP or plateau charted in the last ${definition.dataPlan.ventilationHistoryDays ?? 'any'} days. The screen needs 7 days of invasive ventilation; check the record if the patient is ventilated.`,
+        `The record read has no PEEP or plateau pressure charted in the last ${definition.dataPlan.ventilationHistoryDays ?? 'any'} days and no ventilation episode it can confirm is going on now. The screen needs 7 days of invasive ventilation: if the patient is ventilated, check that the ventilator charting reaches the record.`,
       )
     : null;
 

@@ -417,6 +417,8 @@ async function showChart(view: HTMLElement, patientId: string): Promise<void> {
   performance.clearMeasures();
   performance.mark('chart-open');
   const cdsHost = h('div', { class: 'cds-body' }, spinner('Checking decision support…'));
+  // One persistent live region: the cards themselves are too long to be read out on arrival.
+  const announcer = h('p', { class: 'visually-hidden', role: 'status' });
   const chartHost = h('div', {}, spinner('Loading the chart…'));
   const appStatus = h('p', { class: 'app-status', role: 'status' });
   const apps = h(
@@ -456,8 +458,9 @@ async function showChart(view: HTMLElement, patientId: string): Promise<void> {
         h(
           'li',
           {},
-          `${label}: `,
-          h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url),
+          h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', title: url }, label),
+          h('span', { class: 'visually-hidden' }, ' (opens in a new window)'),
+          h('span', { class: 'link-url' }, new URL(url).host),
         ),
       ),
     ),
@@ -482,6 +485,7 @@ async function showChart(view: HTMLElement, patientId: string): Promise<void> {
             id: 'cds-panel',
           },
           h('h2', { id: 'cds-title' }, 'Clinical decision support'),
+          announcer,
           cdsHost,
         ),
         chartHost,
@@ -493,6 +497,11 @@ async function showChart(view: HTMLElement, patientId: string): Promise<void> {
   const cds = api<CdsAnswer>(`patients/${encodeURIComponent(patientId)}/cds`, {}).then(
     (answer) => {
       renderCds(cdsHost, answer, patientId);
+      const count = answer.services.reduce((n, svc) => n + svc.cards.length, 0);
+      announcer.textContent =
+        count === 0
+          ? 'No decision support alerts.'
+          : `${count} decision support card${count === 1 ? '' : 's'}.`;
       byId('cds-panel').removeAttribute('aria-busy');
       performance.mark('cards-rendered');
       const measure = performance.measure('chart-open-to-card', 'chart-open', 'cards-rendered');
