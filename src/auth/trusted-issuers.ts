@@ -1,8 +1,12 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
-import { ConfigError } from '../config/load-screening-config';
+import Ajv from 'ajv';
+import {
+  ConfigError,
+  deepFreeze,
+  describeSchemaErrors,
+  shownPath,
+} from '../config/load-screening-config';
 import { KID_PATTERN } from './decode-jwt';
 import {
   ASYMMETRIC_ALGORITHMS,
@@ -52,7 +56,7 @@ const validateShape = ajv.compile(trustedIssuersSchema);
  * file and the field, so a bad edit stops start-up instead of rejecting every EHR call later.
  */
 export function loadTrustedIssuers(file: string): readonly TrustedIssuer[] {
-  const shown = relative(process.cwd(), file) || file;
+  const shown = shownPath(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -76,7 +80,8 @@ export function parseTrustedIssuers(
   value: unknown,
   shown = 'trusted issuers',
 ): readonly TrustedIssuer[] {
-  if (!validateShape(value)) throw new ConfigError(`${shown}: ${describe(validateShape.errors)}`);
+  if (!validateShape(value))
+    throw new ConfigError(`${shown}: ${describeSchemaErrors(validateShape.errors)}`);
   const entries = value as TrustedIssuerConfig[];
   const seen = new Set<string>();
   const issuers = entries.map((entry, i) => {
@@ -150,25 +155,4 @@ function checkInlineKeys(keys: readonly JsonWebKey[], at: string) {
       });
     }
   });
-}
-
-function describe(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .map((e) => {
-      const where = e.instancePath === '' ? '(top level)' : e.instancePath;
-      const extra =
-        e.keyword === 'additionalProperties'
-          ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
-          : '';
-      return `${where} ${e.message ?? 'is invalid'}${extra}`;
-    })
-    .join('; ');
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -28,7 +28,8 @@ export type ProcedureValueSet =
   | 'sbt-failed'
   | 'sbt-attempt';
 
-const CONDITION_SETS: readonly ConditionValueSet[] = [
+/** Value sets read from Conditions (the data requirements name the same). */
+export const CONDITION_SETS: readonly ConditionValueSet[] = [
   'respiratory-failure',
   'severe-aplastic-anemia',
   'hematologic-malignancy',
@@ -36,7 +37,8 @@ const CONDITION_SETS: readonly ConditionValueSet[] = [
   'hiv',
   'pregnancy-condition',
 ];
-const PROCEDURE_SETS: readonly ProcedureValueSet[] = [
+/** Value sets read from Procedures (the data requirements name the same). */
+export const PROCEDURE_SETS: readonly ProcedureValueSet[] = [
   'invasive-ventilation',
   'intubation',
   'extubation',

@@ -1,3 +1,4 @@
+import { CONDITION_SETS, PROCEDURE_SETS } from './clinical-facts';
 import type { CriteriaParameters } from './config-types';
 import type { ValueSetId } from './codes';
 import type { SearchedResourceType } from './types';
@@ -60,30 +61,14 @@ export const DATA_REQUIREMENTS: readonly DataRequirement[] = [
   {
     key: 'conditions',
     resourceType: 'Condition',
-    valueSets: [
-      'respiratory-failure',
-      'severe-aplastic-anemia',
-      'hematologic-malignancy',
-      'solid-cancer',
-      'hiv',
-      'pregnancy-condition',
-    ],
+    valueSets: CONDITION_SETS,
     window: 'all',
     purpose: 'respiratory failure and the exclusion diagnoses',
   },
   {
     key: 'procedures',
     resourceType: 'Procedure',
-    valueSets: [
-      'invasive-ventilation',
-      'intubation',
-      'extubation',
-      'non-invasive-ventilation',
-      'weaning',
-      'stem-cell-transplant',
-      'sbt-failed',
-      'sbt-attempt',
-    ],
+    valueSets: PROCEDURE_SETS,
     window: 'all',
     purpose: 'ventilation, intubation, extubation, weaning and stem-cell transplant',
   },
