@@ -27,6 +27,28 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/browser/**/*.ts'],
+    rules: {
+      // Browser code: bundled by esbuild for the browser, so no Node built-ins or server modules.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'path',
+            'express',
+            '**/config/load-screening-config',
+            '**/server/*',
+            '**/http/*',
+            '**/store/*',
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'require', '__dirname'],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',

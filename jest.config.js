@@ -7,5 +7,8 @@ module.exports = {
   // tsconfig.json ts-jest only transpiles each file here.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // marked's main entry is an ES module; its UMD build is the same code for Jest's CommonJS.
+  moduleNameMapper: { '^marked$': '<rootDir>/node_modules/marked/lib/marked.umd.js' },
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -10,6 +10,13 @@ export interface BenchOptions {
   durationSeconds?: number;
   /** Concurrent connections of the load runs. */
   connections: number;
+  /** Census sizes of the screen suite (`--screen-patients` and friends). */
+  screen?: {
+    ndjsonPatients?: number;
+    ndjsonObservations?: number;
+    fhirPatients?: number;
+    fhirObservations?: number;
+  };
 }
 
 /** What a suite hands back: its JSON (written to bench/results/<name>.json) and its report. */

@@ -56,7 +56,11 @@ function renderDetail(definition: ServiceDefinition, result: ScreeningResult): s
   const { trial } = definition;
   const inclusions = result.criteria.filter((c) => c.kind === 'inclusion');
   const exclusions = result.criteria.filter((c) => c.kind === 'exclusion');
-  const confirm = result.criteria.filter((c) => c.confirmAtBedside && c.status === 'unknown');
+  // Once the "at least one of" group is met, its open alternatives need no confirming.
+  const groupMet = result.criteria.some((c) => c.members && c.status === 'met');
+  const confirm = result.criteria.filter(
+    (c) => c.confirmAtBedside && c.status === 'unknown' && !(groupMet && c.group),
+  );
   const lines = [
     `**${result.classification === 'likely' ? 'Likely' : 'Possible'} candidate** for ${trial.name} ` +
       `(${trial.nctId}), screened ${formatInstant(result.evaluatedAt)} with rule set ` +

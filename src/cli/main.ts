@@ -7,10 +7,22 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// Ctrl-C or a TERM: stop the run between patients, with open requests aborted, one line and
+// exit code 130; a second signal ends the process at once.
+const interrupt = new AbortController();
+const stop = () => {
+  if (interrupt.signal.aborted) process.exit(130);
+  interrupt.abort();
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
 runScreenCommand(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   now: () => new Date(),
+  stderrIsTTY: process.stderr.isTTY === true,
+  signal: interrupt.signal,
 }).then(
   (code) => {
     process.exitCode = code;

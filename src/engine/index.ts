@@ -5,7 +5,13 @@
  */
 export { evaluatePatient, prepareScreening } from './evaluate';
 export type { EvaluationInput, PreparedScreening } from './evaluate';
-export { groupResourcesByPatient } from './patient-grouping';
+export {
+  groupResourcesByPatient,
+  isPlacedWithItsUse,
+  patientReference,
+  relativePatientReference,
+  usedDeviceReference,
+} from './patient-grouping';
 export type { PatientResources } from './patient-grouping';
 export { REQUIRED_VALUE_SETS } from './codes';
 export type * from './types';

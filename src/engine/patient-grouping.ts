@@ -7,9 +7,32 @@ export interface PatientResources {
 }
 
 /** Where a resource points at its patient (R4 uses `subject` or `patient`). */
-function patientReference(resource: FhirResource): string | undefined {
+export function patientReference(resource: FhirResource): string | undefined {
   const r = resource as { subject?: { reference?: unknown }; patient?: { reference?: unknown } };
   const ref = r.subject?.reference ?? r.patient?.reference;
+  return typeof ref === 'string' ? ref : undefined;
+}
+
+/**
+ * The relative form (`Patient/1`) of an absolute Patient reference
+ * (`https://ehr/fhir/Patient/1`); any other reference is returned as given.
+ */
+export function relativePatientReference(reference: string): string {
+  return reference.replace(/^.*\/(Patient\/[^/]+)$/, '$1');
+}
+
+/**
+ * True for a Device that names no patient: it belongs to whoever's DeviceUseStatement uses it,
+ * not to a patient of its own.
+ */
+export function isPlacedWithItsUse(resource: FhirResource): boolean {
+  return resource.resourceType === 'Device' && patientReference(resource) === undefined;
+}
+
+/** The Device a DeviceUseStatement points at, as written; undefined for other resources. */
+export function usedDeviceReference(resource: FhirResource): string | undefined {
+  const ref =
+    resource.resourceType === 'DeviceUseStatement' ? resource.device?.reference : undefined;
   return typeof ref === 'string' ? ref : undefined;
 }
 
@@ -45,21 +68,19 @@ export function groupResourcesByPatient(entries: readonly BundleEntry[]): {
   for (const entry of entries) {
     const r = entry?.resource;
     if (!r || typeof r !== 'object' || r.resourceType === 'Patient') continue;
-    if (r.resourceType === 'Device' && !patientReference(r)) continue; // placed with its use
+    if (isPlacedWithItsUse(r)) continue;
     const ref = patientReference(r);
     const id =
-      ref === undefined
-        ? undefined
-        : (alias.get(ref) ?? alias.get(ref.replace(/^.*\/(Patient\/[^/]+)$/, '$1')));
+      ref === undefined ? undefined : (alias.get(ref) ?? alias.get(relativePatientReference(ref)));
     const group = id === undefined ? undefined : groups.get(id);
     if (!group) {
       unassigned++;
       continue;
     }
     group.resources.push(r);
-    const deviceRef = r.resourceType === 'DeviceUseStatement' ? r.device?.reference : undefined;
-    const device = typeof deviceRef === 'string' ? devices.get(deviceRef) : undefined;
-    if (device && !attached.has(device) && !patientReference(device)) {
+    const deviceRef = usedDeviceReference(r);
+    const device = deviceRef === undefined ? undefined : devices.get(deviceRef);
+    if (device && !attached.has(device) && isPlacedWithItsUse(device)) {
       group.resources.push(device);
       attached.add(device);
     }

@@ -41,9 +41,13 @@ const DATE_PARAM: Partial<Record<RequiredResourceType, string>> = {
 /**
  * The token search value for a set of value sets (`system|code,...`), or undefined when a set
  * holds prefixes or ranges (ICD code families) that a token search cannot express: the query
- * then reads every resource of the type and the engine does the matching.
+ * then reads every resource of the type and the engine does the matching. Shared by the data
+ * plan and the screener's search for ventilated patients, so both ask for the same codes.
  */
-function tokenList(definition: ServiceDefinition, valueSetIds: readonly string[]) {
+export function tokenList(
+  definition: ServiceDefinition,
+  valueSetIds: readonly string[],
+): string | undefined {
   const { valueSets, codeSystems } = definition.screening;
   const tokens = new Set<string>();
   for (const id of valueSetIds) {
@@ -57,6 +61,33 @@ function tokenList(definition: ServiceDefinition, valueSetIds: readonly string[]
     }
   }
   return [...tokens].join(',');
+}
+
+/**
+ * Every code (of any system) that the value sets of the plan's queries for one resource type
+ * list, or undefined when the type is read whole or a set holds prefixes or ranges. For a
+ * reader that holds a whole record and filters it the way the plan's searches would (a Bulk Data
+ * export): a resource none of whose codings carries one of these codes is one the searches would
+ * not return and the engine would not read. Systems are left out on purpose, so a record that
+ * writes LOINC as `urn:oid:2.16.840.1.113883.6.1` still passes; the engine checks the system.
+ */
+export function planCodes(
+  definition: ServiceDefinition,
+  resourceType: RequiredResourceType,
+): ReadonlySet<string> | undefined {
+  const needs = DATA_REQUIREMENTS.filter((r) => r.resourceType === resourceType);
+  if (needs.length === 0 || needs.some((r) => r.valueSets.length === 0)) return undefined;
+  const codes = new Set<string>();
+  for (const id of needs.flatMap((r) => r.valueSets)) {
+    const set = definition.screening.valueSets[id];
+    for (const entry of set?.include ?? []) {
+      // Families of codes, and systems compared loosely (ICD: case and dots), are not exact text.
+      const loose = definition.screening.codeSystems[entry.system]?.normalize !== undefined;
+      if (entry.code === undefined || loose) return undefined;
+      codes.add(entry.code);
+    }
+  }
+  return codes;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Bundle, BundleLink } from 'fhir/r4';
 import FhirClient from 'fhirclient/lib/FhirClient';
 import { ServiceError } from '../errors/service-error';
+import { retryDelayMs, sleep, type RetryPolicy } from './retry-policy';
 
 /** Reads a FHIR server: one resource, or every page of a search. Injected, so tests pass a fake. */
 export interface FhirReader {
@@ -25,6 +26,11 @@ export interface FhirReaderOptions {
   maxPages: number;
   /** Largest response body accepted, in bytes. */
   maxResponseBytes: number;
+  /**
+   * Retries of requests that failed for a passing reason (429, 502-504, network). Absent: none,
+   * as a CDS service inside a chart-open time budget has no time to wait.
+   */
+  retry?: RetryPolicy;
 }
 
 /** Why a FHIR request failed, without URLs or bodies (they may carry patient data). */
@@ -58,6 +64,14 @@ function nextLink(bundle: Bundle): string | undefined {
     (l: BundleLink) => l?.relation === 'next' && typeof l.url === 'string',
   );
   return link?.url;
+}
+
+/** The `Retry-After` header of a failed response, when fhirclient kept the response. */
+function retryAfterOf(error: unknown): string | null | undefined {
+  const headers = (error as { response?: { headers?: { get?: unknown } } })?.response?.headers;
+  return typeof headers?.get === 'function'
+    ? (headers.get as (name: string) => string | null).call(headers, 'retry-after')
+    : undefined;
 }
 
 function classify(error: unknown, signal: AbortSignal): FhirFetchError {
@@ -106,17 +120,42 @@ export function createFhirReader(options: FhirReaderOptions): FhirReader {
 
   const onServer = (url: string) => url === base || url.startsWith(`${base}/`);
 
+  /** One request, sent again after a backoff when it failed for a passing reason. */
+  async function send(url: string, signal: AbortSignal): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      requestCount++;
+      let failure: FhirFetchError;
+      let retryAfter: string | null | undefined;
+      try {
+        return (await client.fhirRequest(url, requestInit(signal))) as unknown;
+      } catch (error) {
+        failure = classify(error, signal);
+        retryAfter = retryAfterOf(error);
+      }
+      const wait =
+        options.retry && failure.problem !== 'aborted'
+          ? retryDelayMs(
+              options.retry,
+              attempt,
+              { status: failure.status, network: failure.problem === 'unreachable', retryAfter },
+              Date.now(),
+            )
+          : undefined;
+      if (wait === undefined) throw failure;
+      try {
+        await sleep(wait, signal);
+      } catch {
+        throw new FhirFetchError('aborted', 'request aborted (time budget) while waiting to retry');
+      }
+    }
+  }
+
   return {
     get requestCount() {
       return requestCount;
     },
     async read(url, signal) {
-      requestCount++;
-      try {
-        return (await client.fhirRequest(url, requestInit(signal))) as unknown;
-      } catch (error) {
-        throw classify(error, signal);
-      }
+      return send(url, signal);
     },
     async *pages(start, signal) {
       const seen = new Set<string>();
@@ -127,12 +166,7 @@ export function createFhirReader(options: FhirReaderOptions): FhirReader {
       while (true) {
         if (current === undefined) {
           if (url === undefined) return;
-          requestCount++;
-          try {
-            current = (await client.fhirRequest(url, requestInit(signal))) as Bundle;
-          } catch (error) {
-            throw classify(error, signal);
-          }
+          current = (await send(url, signal)) as Bundle;
           if (!current || typeof current !== 'object' || current.resourceType !== 'Bundle') {
             throw new FhirFetchError('bad-response', 'FHIR search did not answer with a Bundle');
           }

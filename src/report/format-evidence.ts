@@ -17,10 +17,12 @@ export function displayUnit(unit: string | undefined): string {
 
 /**
  * A number rounded for display only (the engine compares unrounded values): pH to two decimals,
- * values under 10 to one, the rest whole.
+ * days cut (not rounded) to one, other values under 10 to one, the rest whole.
  */
 export function formatNumber(value: number, unit?: string): string {
   if (unit === '[pH]') return value.toFixed(2);
+  // Days on the ventilator decide a 7-day criterion: never round 6.6 up to 7.
+  if (unit === 'd') return (Math.floor(value * 10) / 10).toFixed(1);
   if (Math.abs(value) < 10 && !Number.isInteger(value)) return value.toFixed(1);
   return String(Math.round(value));
 }

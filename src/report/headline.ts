@@ -46,26 +46,34 @@ function truncate(text: string): string {
 }
 
 /**
- * The one sentence of a card: the trial, the classification and why, e.g.
- * "STELLAR trial: likely candidate, ventilated 9 days, P/F 142 on PEEP 10". Under 140
- * characters, cut with an ellipsis if a site's labels run long.
+ * Why a patient may be a candidate, in a few words each: days on the ventilator, the qualifying
+ * pair ("P/F 142 on PEEP 10"), and for anyone short of likely what to confirm. The card headline
+ * and the screener's table both say it this way.
  */
-export function cardHeadline(result: ScreeningResult, trialName: string): string {
+export function candidateFindings(result: ScreeningResult): string[] {
   const parts: string[] = [];
   const days = ventilatedDays(result);
   if (days) parts.push(days);
-  if (result.classification === 'likely') {
-    const met = result.criteria.find((c) => c.group && c.status === 'met');
-    if (met) parts.push(pairFinding(met) ?? met.reason);
-  } else {
-    const met = result.criteria.find((c) => c.group && c.status === 'met');
-    if (met) parts.push(pairFinding(met) ?? met.reason);
+  const met = result.criteria.find((c) => c.group && c.status === 'met');
+  if (met) parts.push(pairFinding(met) ?? met.reason);
+  if (result.classification !== 'likely') {
     const open = result.criteria
       .filter((c) => c.status === 'unknown' && (TOP_LEVEL.has(c.id) || c.kind === 'exclusion'))
       .filter((c) => !NEVER_COMPUTABLE.has(c.id))
       .map((c) => CRITERION_SHORT_TITLES[c.id]);
     if (open.length > 0) parts.push(`confirm ${open.join(', ')}`);
   }
+  return parts;
+}
+
+/**
+ * The one sentence of a card: the trial, the classification and why, e.g.
+ * "STELLAR trial: likely candidate, ventilated 9 days, P/F 142 on PEEP 10". Under 140
+ * characters, cut with an ellipsis if a site's labels run long.
+ */
+export function cardHeadline(result: ScreeningResult, trialName: string): string {
   const label = result.classification === 'likely' ? 'likely' : 'possible';
-  return truncate(`${trialName} trial: ${label} candidate, ${parts.join(', ')}`);
+  return truncate(
+    `${trialName} trial: ${label} candidate, ${candidateFindings(result).join(', ')}`,
+  );
 }

@@ -5,6 +5,7 @@ import { DEFAULT_ID_SECRET, loadServerConfig } from '../config/server-config';
 import { ServiceError } from '../errors/service-error';
 import { createApp } from '../http/create-app';
 import { createLogger } from '../observability/logger';
+import { mountSmartApp } from '../smart-app/smart-app-routes';
 import { buildService } from './build-service';
 import { listen } from './listen';
 
@@ -21,7 +22,12 @@ async function main(): Promise<number> {
       log.warn('CDS client authentication is OFF: for a local demo only, never in production');
     }
     const built = buildService(config, { log });
-    const app = createApp(config, built);
+    // The SMART worksheet the card links to is served by the same process, at /smart.
+    const app = createApp(config, {
+      ...built,
+      mount: (a) =>
+        mountSmartApp(a, { settings: config.smartApp, definition: built.service.definition }),
+    });
     const server = await listen(app, config);
     const port = (server.address() as AddressInfo).port;
     log.info(

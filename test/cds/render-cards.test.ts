@@ -70,6 +70,27 @@ describe('renderCards', () => {
     expect(detail).toContain('- Expected hypersensitivity to the study drug');
   });
 
+  it('does not ask to confirm the alternatives of a group that is already met', () => {
+    const [card] = renderCards(input(likely));
+    const confirm = (card?.detail ?? '').split('**Confirm at the bedside**')[1] ?? '';
+    expect(confirm).not.toContain('Weaning failure 3 times or more');
+    expect(confirm).not.toContain('No other option but lung transplantation');
+    const possible = resultFor('possible-missing-peep');
+    const [open] = renderCards(input(possible));
+    expect((open?.detail ?? '').split('**Confirm at the bedside**')[1]).toContain(
+      'No other option but lung transplantation',
+    );
+  });
+
+  it('shows days on the ventilator cut to a tenth, never rounded up to a threshold', () => {
+    const [card] = renderCards(input(likely));
+    const days = likely.criteria.find((c) => c.id === 'invasive-ventilation-7d')?.evidence[0]
+      ?.value as number;
+    expect(card?.detail).toContain(
+      `Current ventilation episode ${(Math.floor(days * 10) / 10).toFixed(1)} days`,
+    );
+  });
+
   it('links the SMART worksheet with an appContext and the registry as an absolute link', () => {
     const [card] = renderCards(input(likely));
     const [smart, registry] = card?.links ?? [];

@@ -139,7 +139,10 @@ describe('stellar-screen command', () => {
     expect(out.stdout).toMatch(
       /STELLAR screen \(NCT02112500\) at 2026-03-01T08:00:00Z: 16 patient\(s\)/,
     );
-    expect(out.stdout).toMatch(/^likely\s+Patient\//m);
-    expect(out.stdout).toMatch(/^not-eligible\s+Patient\//m);
+    expect(out.stdout).toMatch(/likely 5 \| possible 3 \| insufficient-data 0 \| not-eligible 8/);
+    expect(out.stdout).toMatch(/^likely\s+Patient\/\S+\s+ventilated \d+ days, /m);
+    expect(out.stdout).toMatch(/^possible\s+Patient\//m);
+    expect(out.stdout).not.toMatch(/^not-eligible\s+Patient\//m); // counted, not listed
+    expect(out.stdout).toMatch(/8 other patient\(s\) not listed/);
   });
 });

@@ -1,13 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Bundle } from 'fhir/r4';
-
-/** A problem with the user's input: shown as one line on stderr, exit code 1, no stack. */
-export class InputError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InputError';
-  }
-}
+import { describeFileError, InputError } from '../cli-errors';
 
 /**
  * Reads a FHIR Bundle from a JSON file. Says plainly what is wrong (missing file, not JSON, not a
@@ -18,17 +11,14 @@ export async function readBundleFile(path: string): Promise<Bundle> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? 'error'})`,
-      { cause },
-    );
+    throw new InputError(describeFileError(path, cause), { cause });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new InputError(`${path}: not valid JSON (${(cause as Error).message})`, { cause });
+    // Not the parser's message: it quotes the file's text, which may be patient data.
+    throw new InputError(`${path}: not valid JSON`, { cause });
   }
   const type = (json as { resourceType?: unknown } | null)?.resourceType;
   if (!json || typeof json !== 'object' || type !== 'Bundle') {
