@@ -1,5 +1,5 @@
 import type { Bundle } from 'fhir/r4';
-import type { DataAvailability, SearchedResourceType } from '../engine/types';
+import { ALL_SEARCHED, type DataAvailability, type SearchedResourceType } from '../engine/types';
 import { liveQueryUrl, type DataPlan, type PlannedQuery } from './data-plan';
 import { FhirFetchError, type FhirFetchProblem, type FhirReader } from './fhir-search-client';
 
@@ -147,15 +147,8 @@ function whenAborted(signal: AbortSignal): { promise: Promise<'aborted'>; stop: 
   return { promise, stop: () => onAbort && signal.removeEventListener('abort', onAbort) };
 }
 
-const SEARCHED_TYPES: ReadonlySet<string> = new Set<SearchedResourceType>([
-  'Patient',
-  'Observation',
-  'Condition',
-  'Procedure',
-  'Encounter',
-  'DeviceUseStatement',
-  'AllergyIntolerance',
-]);
+/** The resource types whose searches the engine tells apart (searched or unavailable). */
+const SEARCHED_TYPES: ReadonlySet<string> = new Set(Object.keys(ALL_SEARCHED));
 
 /**
  * Gathers what the engine needs for one patient: each planned query from the hook's prefetch
