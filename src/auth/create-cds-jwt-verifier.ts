@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { ConfigError } from '../config/load-screening-config';
+import { ConfigError } from '../config/config-file';
 import { ServiceError } from '../errors/service-error';
 import { decodeJwt, KID_PATTERN } from './decode-jwt';
 import { createIssuerKeys, type IssuerKeys, type JwksFetchOptions } from './issuer-keys';

@@ -1,12 +1,12 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import {
   ConfigError,
   deepFreeze,
   describeSchemaErrors,
+  readJsonFile,
   shownPath,
-} from '../config/load-screening-config';
+} from '../config/config-file';
 import { KID_PATTERN } from './decode-jwt';
 import {
   ASYMMETRIC_ALGORITHMS,
@@ -57,19 +57,7 @@ const validateShape = ajv.compile(trustedIssuersSchema);
  */
 export function loadTrustedIssuers(file: string): readonly TrustedIssuer[] {
   const shown = shownPath(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`${shown}: cannot read the file`, { cause });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError(`${shown}: not valid JSON (${(cause as Error).message})`, { cause });
-  }
-  return parseTrustedIssuers(json, shown);
+  return parseTrustedIssuers(readJsonFile(file, shown), shown);
 }
 
 /**

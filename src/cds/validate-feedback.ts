@@ -1,5 +1,5 @@
 import Ajv, { type JSONSchemaType } from 'ajv';
-import { describeSchemaErrors } from '../config/load-screening-config';
+import { describeSchemaErrors } from '../config/config-file';
 import { ServiceError } from '../errors/service-error';
 import type { CdsFeedbackRequest } from './cds-hooks-types';
 

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError } from '../config/load-screening-config';
+import { ConfigError } from '../config/config-file';
 import { loadServiceDefinition, type ServiceDefinition } from '../config/service-definition';
 import { prepareScreening, type ScreeningResult } from '../engine';
 import { planCodes } from '../fhir/data-plan';

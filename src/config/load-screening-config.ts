@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { REQUIRED_VALUE_SETS } from '../engine/codes';
 import type {
   CodeSystemAliases,
@@ -8,6 +8,13 @@ import type {
   ScreeningConfig,
   ValueSetFile,
 } from '../engine/config-types';
+import {
+  ConfigError,
+  deepFreeze,
+  describeSchemaErrors,
+  readJsonFile,
+  shownPath,
+} from './config-file';
 import { codeSystemsSchema, criteriaSchema, valueSetSchema } from './screening-config-schema';
 
 /**
@@ -24,53 +31,11 @@ function findShippedServiceDir(from: string): string {
   }
 }
 
-/** A configuration file that is missing or wrong; the message names the file and the field. */
-export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
-}
-
 // strictRequired off: the oneOf branches of a value-set entry name properties declared above them.
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
 const validateCriteria = ajv.compile<CriteriaParameters>(criteriaSchema);
 const validateCodeSystems = ajv.compile<CodeSystemAliases>(codeSystemsSchema);
 const validateValueSet = ajv.compile<ValueSetFile>(valueSetSchema);
-
-/** Ajv errors as one line: JSON pointer and message of each. */
-export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .map((e) => {
-      const where = e.instancePath === '' ? '(top level)' : e.instancePath;
-      const extra =
-        e.keyword === 'additionalProperties'
-          ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
-          : '';
-      return `${where} ${e.message ?? 'is invalid'}${extra}`;
-    })
-    .join('; ');
-}
-
-/** Reads and parses a JSON file; a {@link ConfigError} names the file when it cannot. */
-export function readJsonFile(file: string, shown: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`${shown}: cannot read the file`, { cause });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError(`${shown}: not valid JSON (${(cause as Error).message})`, { cause });
-  }
-}
-
-/** A path as a person at this shell would type it. */
-export function shownPath(file: string): string {
-  return relative(process.cwd(), file) || file;
-}
 
 function checked<T>(value: unknown, validate: ValidateFunction<T>, shown: string): T {
   if (!validate(value)) throw new ConfigError(`${shown}: ${describeSchemaErrors(validate.errors)}`);
@@ -100,32 +65,32 @@ function checkRanges(criteria: CriteriaParameters, shown: string) {
  * and the field, so a site's edit that breaks the screen stops start-up instead of the screen.
  */
 export function loadScreeningConfig(dir: string = DEFAULT_SERVICE_DIR): ScreeningConfig {
-  const show = shownPath;
   const criteriaFile = join(dir, 'criteria.json');
   const criteria = checked(
-    readJsonFile(criteriaFile, show(criteriaFile)),
+    readJsonFile(criteriaFile, shownPath(criteriaFile)),
     validateCriteria,
-    show(criteriaFile),
+    shownPath(criteriaFile),
   );
-  checkRanges(criteria, show(criteriaFile));
+  checkRanges(criteria, shownPath(criteriaFile));
 
   const systemsFile = join(dir, 'code-systems.json');
   const codeSystems = checked(
-    readJsonFile(systemsFile, show(systemsFile)),
+    readJsonFile(systemsFile, shownPath(systemsFile)),
     validateCodeSystems,
-    show(systemsFile),
+    shownPath(systemsFile),
   );
 
   const valueSetDir = join(dir, 'value-sets');
-  if (!existsSync(valueSetDir)) throw new ConfigError(`${show(valueSetDir)}: folder is missing`);
+  if (!existsSync(valueSetDir))
+    throw new ConfigError(`${shownPath(valueSetDir)}: folder is missing`);
   const valueSets: Record<string, ValueSetFile> = {};
   for (const name of readdirSync(valueSetDir)
     .filter((f) => f.endsWith('.json'))
     .sort()) {
     const file = join(valueSetDir, name);
-    const vs = checked(readJsonFile(file, show(file)), validateValueSet, show(file));
+    const vs = checked(readJsonFile(file, shownPath(file)), validateValueSet, shownPath(file));
     if (`${vs.id}.json` !== name) {
-      throw new ConfigError(`${show(file)}: /id "${vs.id}" must match the file name`);
+      throw new ConfigError(`${shownPath(file)}: /id "${vs.id}" must match the file name`);
     }
     for (const [i, entry] of [
       ...vs.include,
@@ -134,7 +99,7 @@ export function loadScreeningConfig(dir: string = DEFAULT_SERVICE_DIR): Screenin
     ].entries()) {
       if (!codeSystems[entry.system]) {
         throw new ConfigError(
-          `${show(file)}: entry ${i} uses code system "${entry.system}", which code-systems.json does not define`,
+          `${shownPath(file)}: entry ${i} uses code system "${entry.system}", which code-systems.json does not define`,
         );
       }
     }
@@ -143,17 +108,8 @@ export function loadScreeningConfig(dir: string = DEFAULT_SERVICE_DIR): Screenin
   const missing = REQUIRED_VALUE_SETS.filter((id) => !valueSets[id]);
   if (missing.length > 0) {
     throw new ConfigError(
-      `${show(valueSetDir)}: missing value set file(s) ${missing.map((m) => `${m}.json`).join(', ')}`,
+      `${shownPath(valueSetDir)}: missing value set file(s) ${missing.map((m) => `${m}.json`).join(', ')}`,
     );
   }
   return deepFreeze({ criteria, codeSystems, valueSets });
-}
-
-/** Freezes a loaded configuration all the way down: read once, never changed. */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import Ajv, { type JSONSchemaType } from 'ajv';
+import { DEFAULT_SERVICE_DIR } from './load-screening-config';
 import {
   ConfigError,
-  DEFAULT_SERVICE_DIR,
   deepFreeze,
   describeSchemaErrors,
   readJsonFile,
   shownPath,
-} from './load-screening-config';
+} from './config-file';
 
 /** How the service runs at a site: network, security, storage, limits. Read once at start. */
 export interface ServerConfig {

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 import Ajv, { type JSONSchemaType } from 'ajv';
 import type { ScreeningConfig } from '../engine/config-types';
+import { DEFAULT_SERVICE_DIR, loadScreeningConfig } from './load-screening-config';
 import {
   ConfigError,
-  DEFAULT_SERVICE_DIR,
   describeSchemaErrors,
-  loadScreeningConfig,
   readJsonFile,
   deepFreeze,
   shownPath,
-} from './load-screening-config';
+} from './config-file';
 
 /** The CDS Hooks this service answers. */
 export const SUPPORTED_HOOKS = ['patient-view', 'encounter-start'] as const;

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { browserAssetsDir } from '../build/browser-bundles';
-import { ConfigError } from '../config/load-screening-config';
+import { ConfigError } from '../config/config-file';
 import { PortError } from './bind-ports';
 import { DEMO_USAGE, readDemoConfig } from './demo-config';
 import { startDemo, type RunningDemo } from './start-demo';

@@ -58,11 +58,14 @@ export function createApp(config: ServerConfig, deps: AppDeps): Express {
   app.options('/cds-services', corsMiddleware);
   app.options('/cds-services/*path', corsMiddleware);
   const discovery = buildDiscovery(service.definition, service.plan);
-  const guard = deps.verifier ? [requireCdsClient(deps.verifier, config.publicBaseUrl)] : [];
+  const guard =
+    config.auth.enabled && deps.verifier
+      ? [requireCdsClient(deps.verifier, config.publicBaseUrl)]
+      : [];
   app.use(
     '/cds-services',
     corsMiddleware,
-    ...(config.auth.enabled ? guard : []),
+    ...guard,
     cdsRoutes({ discovery, service, bodyLimitBytes: config.bodyLimitBytes }),
   );
 

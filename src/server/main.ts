@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../config/load-screening-config';
+import { ConfigError } from '../config/config-file';
 import { DEFAULT_ID_SECRET, loadServerConfig } from '../config/server-config';
 import { ServiceError } from '../errors/service-error';
 import { createApp } from '../http/create-app';

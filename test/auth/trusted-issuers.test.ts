@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/config/load-screening-config';
+import { ConfigError } from '../../src/config/config-file';
 import { loadTrustedIssuers, parseTrustedIssuers } from '../../src/auth/trusted-issuers';
 import { createCdsJwtVerifier } from '../../src/auth/create-cds-jwt-verifier';
 import {

@@ -1,11 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConfigError,
-  DEFAULT_SERVICE_DIR,
-  loadScreeningConfig,
-} from '../../src/config/load-screening-config';
+import { ConfigError } from '../../src/config/config-file';
+import { DEFAULT_SERVICE_DIR, loadScreeningConfig } from '../../src/config/load-screening-config';
 import { REQUIRED_VALUE_SETS } from '../../src/engine';
 
 /** A writable copy of the shipped service definition, to break on purpose. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/config/load-screening-config';
+import { ConfigError } from '../../src/config/config-file';
 import { defaultServerConfig, loadServerConfig } from '../../src/config/server-config';
 
 const ISSUERS = { STELLAR_TRUSTED_ISSUERS: '/etc/stellar/trusted-issuers.json' };

@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_SERVICE_DIR } from '../../src/config/load-screening-config';
+import { ConfigError } from '../../src/config/config-file';
+import { DEFAULT_SERVICE_DIR } from '../../src/config/load-screening-config';
 import { loadServiceDefinition } from '../../src/config/service-definition';
 
 function copyOfServiceDir(): string {
