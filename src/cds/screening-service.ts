@@ -2,7 +2,7 @@ import type { ServiceDefinition } from '../config/service-definition';
 import { evaluatePatient, type PreparedScreening } from '../engine';
 import { ServiceError } from '../errors/service-error';
 import type { DataPlan } from '../fhir/data-plan';
-import type { FhirReader } from '../fhir/fhir-search-client';
+import { isRefusal, type FhirReader } from '../fhir/fhir-search-client';
 import { gatherPatientData, type GatheredData } from '../fhir/gather-patient-data';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
@@ -21,7 +21,7 @@ export interface ScreeningServiceDeps {
   ids: CardIds;
   /** A reader of the hook's FHIR server with the hook's token. */
   createReader: (serverUrl: string, accessToken: string | undefined) => FhirReader;
-  /** FHIR base URLs this service may call (prefixes); empty: any the client names. */
+  /** FHIR base URLs this service may call (prefixes, no trailing slash); empty: any. */
   allowedFhirServers: readonly string[];
   /** Overall time budget for gathering data, ms. */
   budgetMs: number;
@@ -38,13 +38,11 @@ export interface ScreeningServiceDeps {
 export type HookOutcome =
   'cards' | 'no-card' | 'suppressed' | 'budget-exceeded' | 'fhir-error' | 'precondition-failed';
 
+/** `allowed` holds base URLs without a trailing slash (normalised once, at start-up). */
 function serverAllowed(url: string, allowed: readonly string[]): boolean {
   if (allowed.length === 0) return true;
   const normalized = url.replace(/\/+$/, '');
-  return allowed.some((a) => {
-    const base = a.replace(/\/+$/, '');
-    return normalized === base || normalized.startsWith(`${base}/`);
-  });
+  return allowed.some((base) => normalized === base || normalized.startsWith(`${base}/`));
 }
 
 /**
@@ -98,8 +96,7 @@ export async function answerHook(
   if (data.failures.length > 0) {
     const problems = data.failures.map((f) => `${f.key}: ${f.problem}`);
     const unobtainable = data.failures.filter(
-      (f) =>
-        f.problem === 'no-fhir-server' || f.problem === 'unauthorized' || f.problem === 'forbidden',
+      (f) => f.problem === 'no-fhir-server' || isRefusal(f),
     );
     if (unobtainable.length > 0) {
       finish('precondition-failed', { problems, ...fetchLog });
@@ -126,11 +123,26 @@ export async function answerHook(
   });
   deps.metrics.classifications.inc({ classification: result.classification });
   const classification = result.classification;
-  if (classification !== 'likely' && classification !== 'possible') {
+  if (
+    (classification !== 'likely' && classification !== 'possible') ||
+    !deps.definition.cards.classifications.includes(classification)
+  ) {
     finish('no-card', { classification, ...fetchLog });
     return { cards: [] };
   }
+  // Suppression first: it needs only the patient key, and a chart reopened after a card was
+  // acted on is common; the card is rendered only when it will be shown.
   const patientKey = deps.ids.patientKey(request.fhirServer, request.patientId);
+  const suppression = deps.store.findSuppression(patientKey, classification, nowIso);
+  if (suppression) {
+    finish('suppressed', {
+      classification,
+      suppressedUntil: suppression.until,
+      byOutcome: suppression.outcome,
+      ...fetchLog,
+    });
+    return { cards: [] };
+  }
   const cardUuid = deps.ids.cardUuid(patientKey, classification, result.ruleSet.version);
   const cards = renderCards({
     definition: deps.definition,
@@ -142,20 +154,6 @@ export async function answerHook(
     smartLaunchUrl: deps.smartLaunchUrl,
     now: nowIso,
   });
-  if (cards.length === 0) {
-    finish('no-card', { classification, ...fetchLog });
-    return { cards: [] };
-  }
-  const suppression = deps.store.findSuppression(patientKey, classification, nowIso);
-  if (suppression) {
-    finish('suppressed', {
-      classification,
-      suppressedUntil: suppression.until,
-      byOutcome: suppression.outcome,
-      ...fetchLog,
-    });
-    return { cards: [] };
-  }
   deps.store.recordIssuedCards([
     {
       uuid: cardUuid,

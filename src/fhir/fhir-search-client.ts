@@ -1,6 +1,5 @@
 import type { Bundle, BundleLink } from 'fhir/r4';
 import FhirClient from 'fhirclient/lib/FhirClient';
-import { ServiceError } from '../errors/service-error';
 import { retryDelayMs, sleep, type RetryPolicy } from './retry-policy';
 
 /** Reads a FHIR server: one resource, or every page of a search. Injected, so tests pass a fake. */
@@ -192,16 +191,7 @@ export function createFhirReader(options: FhirReaderOptions): FhirReader {
   };
 }
 
-/** The status to answer with when a FHIR problem means the data cannot be obtained at all. */
-export function isRefusal(error: FhirFetchError): boolean {
-  return error.problem === 'unauthorized' || error.problem === 'forbidden';
-}
-
-/** Rethrows as the service's error type where a FHIR problem has to reach the client. */
-export function toServiceError(error: FhirFetchError): ServiceError {
-  return new ServiceError(
-    412,
-    `The FHIR server refused the service's requests (${error.problem}); the data needed to screen the patient cannot be obtained`,
-    { cause: error },
-  );
+/** True when the FHIR server refused the credentials: the data cannot be had with them at all. */
+export function isRefusal(failure: { problem: string }): boolean {
+  return failure.problem === 'unauthorized' || failure.problem === 'forbidden';
 }

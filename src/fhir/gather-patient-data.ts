@@ -1,5 +1,5 @@
 import type { Bundle } from 'fhir/r4';
-import { ALL_SEARCHED, type DataAvailability, type SearchedResourceType } from '../engine/types';
+import type { DataAvailability } from '../engine/types';
 import { liveQueryUrl, type DataPlan, type PlannedQuery } from './data-plan';
 import { FhirFetchError, type FhirFetchProblem, type FhirReader } from './fhir-search-client';
 
@@ -147,9 +147,6 @@ function whenAborted(signal: AbortSignal): { promise: Promise<'aborted'>; stop: 
   return { promise, stop: () => onAbort && signal.removeEventListener('abort', onAbort) };
 }
 
-/** The resource types whose searches the engine tells apart (searched or unavailable). */
-const SEARCHED_TYPES: ReadonlySet<string> = new Set(Object.keys(ALL_SEARCHED));
-
 /**
  * Gathers what the engine needs for one patient: each planned query from the hook's prefetch
  * where the client filled it, else from the FHIR server, all in one parallel wave, following
@@ -183,9 +180,7 @@ export async function gatherPatientData(request: GatherRequest): Promise<Gathere
     sources[query.key] = outcome.source;
     rounds = Math.max(rounds, outcome.rounds);
     // A Device belongs to the device-use slice of the record.
-    const type = query.resourceType === 'Device' ? 'DeviceUseStatement' : query.resourceType;
-    if (!SEARCHED_TYPES.has(type)) return;
-    const t = type as SearchedResourceType;
+    const t = query.resourceType === 'Device' ? 'DeviceUseStatement' : query.resourceType;
     if (outcome.problem !== undefined) {
       failures.push({ key: query.key, problem: outcome.problem });
       availability[t] = 'unavailable';

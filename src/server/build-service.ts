@@ -51,7 +51,7 @@ export function buildService(
         maxPages: config.fhir.maxPages,
         maxResponseBytes: config.fhir.maxResponseBytes,
       }),
-    allowedFhirServers: config.allowedFhirServers,
+    allowedFhirServers: config.allowedFhirServers.map((url) => url.replace(/\/+$/, '')),
     budgetMs: config.budgetMs,
     smartLaunchUrl: `${config.publicBaseUrl}/smart/launch`,
     auditLog: config.auditLog,
