@@ -8,7 +8,7 @@ import { buildReferral } from '../report/referral';
 import type { CdsCard, CdsCoding } from './cds-hooks-types';
 
 /** Code system of the override reasons this service offers. */
-export const OVERRIDE_REASON_SYSTEM = 'urn:stellar-screening:override-reason';
+const OVERRIDE_REASON_SYSTEM = 'urn:stellar-screening:override-reason';
 
 export interface CardInput {
   definition: ServiceDefinition;

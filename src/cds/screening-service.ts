@@ -35,7 +35,7 @@ export interface ScreeningServiceDeps {
 }
 
 /** How a hook call ended, for logs and metrics (never patient data). */
-export type HookOutcome =
+type HookOutcome =
   'cards' | 'no-card' | 'suppressed' | 'budget-exceeded' | 'fhir-error' | 'precondition-failed';
 
 /** `allowed` holds base URLs without a trailing slash (normalised once, at start-up). */

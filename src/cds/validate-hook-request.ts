@@ -1,7 +1,10 @@
 import Ajv, { type JSONSchemaType } from 'ajv';
 import { describeSchemaErrors } from '../config/config-file';
 import { ServiceError } from '../errors/service-error';
-import type { CdsHookRequest, FhirAuthorization } from './cds-hooks-types';
+import type { CdsHookRequest, FhirAuthorization, PatientContext } from './cds-hooks-types';
+
+/** Optional members as a client may send them: absent, or null. */
+type Nullable<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | null : T[K] };
 
 /** A hook request that passed validation, with the patient context pulled out. */
 export interface ValidatedHookRequest {
@@ -81,11 +84,7 @@ export function validateHookRequest(
   if (request.fhirAuthorization && !request.fhirServer) {
     throw new ServiceError(400, 'fhirAuthorization was sent without fhirServer');
   }
-  const context = request.context as {
-    patientId: string;
-    userId?: string | null;
-    encounterId?: string | null;
-  };
+  const context = request.context as Nullable<PatientContext>;
   // The spec never sends null, but the schema lets optional members be null (clients do send
   // them): null means absent from here on, so no later code meets a null where it reads a string.
   return {

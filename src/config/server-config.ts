@@ -148,24 +148,22 @@ const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 type Env = Record<string, string | undefined>;
 
-/** Environment variables and the config field each sets (README lists them). */
-export const ENVIRONMENT_VARIABLES = {
-  STELLAR_CONFIG: 'a JSON file with any of the fields below (environment wins)',
-  STELLAR_HOST: 'host',
-  STELLAR_PORT: 'port',
-  STELLAR_PUBLIC_URL: 'publicBaseUrl',
-  STELLAR_AUTH: 'auth.enabled (on|off)',
-  STELLAR_TRUSTED_ISSUERS: 'auth.trustedIssuersFile',
-  STELLAR_SERVICE_DIR: 'serviceDir',
-  STELLAR_FEEDBACK_DB: 'feedbackDbPath',
-  STELLAR_BUDGET_MS: 'budgetMs',
-  STELLAR_BODY_LIMIT_BYTES: 'bodyLimitBytes',
-  STELLAR_CORS_ORIGINS: 'corsOrigins (comma-separated)',
-  STELLAR_ALLOWED_FHIR_SERVERS: 'allowedFhirServers (comma-separated)',
-  STELLAR_LOG_LEVEL: 'logLevel',
-  STELLAR_AUDIT_LOG: 'auditLog (on|off)',
-  STELLAR_ID_SECRET: 'idSecret',
-} as const;
+/** The environment variables read (the README's configuration table says what each sets). */
+type EnvironmentVariable =
+  | 'STELLAR_HOST'
+  | 'STELLAR_PORT'
+  | 'STELLAR_PUBLIC_URL'
+  | 'STELLAR_AUTH'
+  | 'STELLAR_TRUSTED_ISSUERS'
+  | 'STELLAR_SERVICE_DIR'
+  | 'STELLAR_FEEDBACK_DB'
+  | 'STELLAR_BUDGET_MS'
+  | 'STELLAR_BODY_LIMIT_BYTES'
+  | 'STELLAR_CORS_ORIGINS'
+  | 'STELLAR_ALLOWED_FHIR_SERVERS'
+  | 'STELLAR_LOG_LEVEL'
+  | 'STELLAR_AUDIT_LOG'
+  | 'STELLAR_ID_SECRET';
 
 function integer(name: string, value: string): number {
   if (!/^\d+$/.test(value.trim())) {
@@ -210,7 +208,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     shown = shownPath(file);
     config = merge(config, readJsonFile(file, shown));
   }
-  const set = (name: keyof typeof ENVIRONMENT_VARIABLES, apply: (v: string) => void) => {
+  const set = (name: EnvironmentVariable, apply: (v: string) => void) => {
     const value = env[name];
     if (value !== undefined && value !== '') apply(value);
   };
@@ -219,7 +217,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     config.port = integer('STELLAR_PORT', v);
     if (!env.STELLAR_PUBLIC_URL && !file) config.publicBaseUrl = `http://localhost:${config.port}`;
   });
-  set('STELLAR_PUBLIC_URL', (v) => (config.publicBaseUrl = v.replace(/\/+$/, '')));
+  set('STELLAR_PUBLIC_URL', (v) => (config.publicBaseUrl = v));
   set('STELLAR_AUTH', (v) => (config.auth = { ...config.auth, enabled: onOff('STELLAR_AUTH', v) }));
   set('STELLAR_TRUSTED_ISSUERS', (v) => (config.auth = { ...config.auth, trustedIssuersFile: v }));
   set('STELLAR_SERVICE_DIR', (v) => (config.serviceDir = v));

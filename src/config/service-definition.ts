@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import Ajv, { type JSONSchemaType } from 'ajv';
 import type { ScreeningConfig } from '../engine/config-types';
+import type { CandidateClassification } from '../engine/types';
+import { requiredValueSetIds } from '../engine/data-requirements';
 import { DEFAULT_SERVICE_DIR, loadScreeningConfig } from './load-screening-config';
 import {
   ConfigError,
@@ -14,9 +16,6 @@ import {
 export const SUPPORTED_HOOKS = ['patient-view', 'encounter-start'] as const;
 export type SupportedHook = (typeof SUPPORTED_HOOKS)[number];
 
-/** A card classification the service may show (`not-eligible` never gets a card). */
-export type CardClassification = 'likely' | 'possible';
-
 /** An override reason offered on every card (CDS Hooks 2.0 `overrideReasons`). */
 export interface OverrideReasonSetting {
   code: string;
@@ -25,7 +24,7 @@ export interface OverrideReasonSetting {
 
 export interface CardSettings {
   /** Which classifications get a card: `likely` always; `possible` if the site wants it. */
-  classifications: CardClassification[];
+  classifications: CandidateClassification[];
   /** Days a card stays hidden after it was accepted or overridden with a suppressing reason. */
   suppressionDays: number;
   /** Override reason codes that hide the card for {@link suppressionDays}. */
@@ -148,9 +147,6 @@ const serviceSchema = {
 
 const validateService = new Ajv({ allErrors: true, strict: true }).compile(serviceSchema);
 
-/** Value sets the data plan needs beyond the engine's own. */
-export const DATA_PLAN_VALUE_SETS = ['blood-gas-panels'] as const;
-
 /**
  * Reads a CDS service's folder (`service.json` plus the screening criteria and value sets) and
  * validates it, so discovery, data plan, cards and rules all come from one place and a site's
@@ -177,7 +173,8 @@ export function loadServiceDefinition(dir: string = DEFAULT_SERVICE_DIR): Servic
       `${shown}: /id "${service.id}" differs from criteria.json /id "${screening.criteria.id}"`,
     );
   }
-  for (const id of DATA_PLAN_VALUE_SETS) {
+  // The data plan searches value sets beyond the engine's own (blood-gas panels).
+  for (const id of requiredValueSetIds()) {
     if (!screening.valueSets[id]) {
       throw new ConfigError(`${shownPath(join(dir, 'value-sets'))}: missing value set ${id}.json`);
     }

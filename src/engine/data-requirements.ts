@@ -1,6 +1,5 @@
 import { CONDITION_SETS, PROCEDURE_SETS } from './clinical-facts';
 import type { CriteriaParameters } from './config-types';
-import type { ValueSetId } from './codes';
 import type { SearchedResourceType } from './types';
 
 /** A FHIR resource type the engine reads (Device carries the type of a DeviceUseStatement). */
@@ -128,6 +127,6 @@ export function requirementLookbackHours(
 }
 
 /** Value set ids named by {@link DATA_REQUIREMENTS} (the engine's and the data plan's). */
-export function requiredValueSetIds(): Set<ValueSetId | string> {
+export function requiredValueSetIds(): Set<string> {
   return new Set(DATA_REQUIREMENTS.flatMap((r) => r.valueSets));
 }

@@ -11,6 +11,9 @@ export type CriterionStatus = 'met' | 'not-met' | 'unknown';
 /** Classification of the patient as a whole. */
 export type Classification = 'likely' | 'possible' | 'not-eligible' | 'insufficient-data';
 
+/** The classifications that make a patient a candidate for review (and may get a card). */
+export type CandidateClassification = Extract<Classification, 'likely' | 'possible'>;
+
 export const INCLUSION_IDS = [
   'age',
   'respiratory-failure',

@@ -1,7 +1,7 @@
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
 
 /** FHIR `OperationOutcome.issue.code` values this service uses. */
-export type IssueCode = OperationOutcomeIssue['code'];
+type IssueCode = OperationOutcomeIssue['code'];
 
 /**
  * The one error type of the service: an HTTP status, a message a person can act on, and the

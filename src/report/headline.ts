@@ -14,7 +14,7 @@ const NEVER_COMPUTABLE: ReadonlySet<CriterionId> = new Set<CriterionId>([
 ]);
 
 /** CDS Hooks asks for a card summary under 140 characters. */
-export const MAX_HEADLINE = 139;
+const MAX_HEADLINE = 139;
 
 const SHORT_LABEL: Readonly<Record<string, string>> = {
   'P/F ratio': 'P/F',

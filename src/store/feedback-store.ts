@@ -1,7 +1,8 @@
-import type { Classification } from '../engine';
+import type { CdsFeedbackItem } from '../cds/cds-hooks-types';
+import type { CandidateClassification } from '../engine';
 
 /** The classifications that produce a card; `likely` is stronger than `possible`. */
-export type CardClassification = Extract<Classification, 'likely' | 'possible'>;
+export type CardClassification = CandidateClassification;
 
 /**
  * A card the service has shown. `patientKey` is an opaque keyed hash computed by the caller: the
@@ -17,28 +18,11 @@ export interface IssuedCard {
   issuedAt: string;
 }
 
-/** A Coding as CDS Hooks sends it in `overrideReason.reason`. */
-export interface FeedbackReasonCoding {
-  code: string;
-  system?: string;
-  display?: string;
-}
-
 /**
  * One element of the `feedback` array of a CDS Hooks feedback request, already validated by the
- * caller.
- *
- * @see https://cds-hooks.hl7.org/2.0/#feedback
+ * caller: the protocol's own type (`outcomeTimestamp` an ISO 8601 date-time with a zone).
  */
-export interface FeedbackItem {
-  /** The uuid of the card the feedback is about. */
-  card: string;
-  outcome: 'accepted' | 'overridden';
-  acceptedSuggestions?: { id: string }[];
-  overrideReason?: { reason?: FeedbackReasonCoding; userComment?: string };
-  /** ISO 8601 date-time with a zone (`Z` or `+hh:mm`). */
-  outcomeTimestamp: string;
-}
+export type FeedbackItem = CdsFeedbackItem;
 
 /** What one {@link FeedbackStore.recordFeedback} call did. `stored + duplicates` is every item. */
 export interface RecordFeedbackResult {

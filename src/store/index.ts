@@ -6,7 +6,6 @@ export type {
   CardClassification,
   FeedbackCounts,
   FeedbackItem,
-  FeedbackReasonCoding,
   FeedbackStore,
   IssuedCard,
   RecordFeedbackResult,

@@ -278,12 +278,6 @@ function toFeedbackRow(
   receivedMs: number,
   storeComments: boolean,
 ): FeedbackRow {
-  if (item.outcome !== 'accepted' && item.outcome !== 'overridden') {
-    throw new ServiceError(
-      400,
-      `Feedback item ${index}: outcome "${String(item.outcome)}" must be accepted or overridden`,
-    );
-  }
   const reason = item.overrideReason?.reason;
   const comment = item.overrideReason?.userComment;
   return {
